@@ -52,6 +52,9 @@ export const BLOCK_TIME_DEFAULT_MS = 1_000;
 export const HEADER_BYTES_MAX = 4 * 1024;
 export const COMMIT_BYTES_MAX = 1024 * 1024;
 export const EVENTS_PER_TX_MAX = 256;
+export const BLOCK_EVIDENCE_MAX = 1_000;
+/** Largest validator set; a commit carries one signature slot per validator. */
+export const VALIDATORS_MAX = 10_000;
 
 // Mempool
 export const MEMPOOL_TXS_MAX = 100_000;
@@ -63,6 +66,8 @@ export const MEMPOOL_CACHE_SIZE = 200_000;
 export const VERIFY_BATCH_MAX = 256;
 export const VERIFY_QUEUE_MAX = 100_000;
 export const VERIFIED_SIG_CACHE_SIZE = 200_000;
+/** Imported public keys kept per thread; an ML-DSA key object holds several KiB of expanded matrix. */
+export const VERIFY_KEY_CACHE_SIZE = 4_096;
 
 // State
 export const STATE_KEY_MAX_BYTES = 1024;
@@ -76,6 +81,12 @@ export const RPC_WS_CONNECTIONS_MAX = 256;
 export const RPC_WS_SUBSCRIPTIONS_PER_CONN_MAX = 32;
 export const RPC_WS_SEND_BUFFER_BYTES_MAX = 64 * 1024 * 1024;
 export const RPC_WAIT_TX_TIMEOUT_MS = 30_000;
+/** Keepalive: a WebSocket that has not answered the previous ping by the next one is dropped. */
+export const RPC_WS_PING_INTERVAL_MS = 30_000;
+/** Messages read from one WebSocket but not yet handled; beyond this the socket stops being read. */
+export const RPC_WS_QUEUED_MESSAGES_MAX = 64;
+/** Bound on closing handshakes and on in-flight HTTP requests when the RPC server shuts down. */
+export const RPC_CLOSE_TIMEOUT_MS = 2_000;
 export const FAUCET_AMOUNT_UDRT = 1_000_000_000n;
 export const FAUCET_AMOUNT_UDGT = 10_000_000n;
 
@@ -85,6 +96,8 @@ export const KEY_SEED_BYTES = 32;
 export const KEYSTORE_SCRYPT_N = 1 << 17;
 export const KEYSTORE_SCRYPT_R = 8;
 export const KEYSTORE_SCRYPT_P = 1;
+/** Upper bound on scrypt memory when opening a key file, so a crafted file cannot exhaust RAM. */
+export const KEYSTORE_SCRYPT_MAXMEM_BYTES = 256 * 1024 * 1024;
 
 // Query
 export const QUERY_PATH_MAX_BYTES = 256;

@@ -1,0 +1,63 @@
+import { AMOUNT_MAX, COINS_PER_MESSAGE_MAX, DENOM_MAX_BYTES } from '@lattice/params';
+import { assert, LatticeError, parseAmount } from '@lattice/utils';
+
+/** A coin with its amount parsed. Amounts are bigints in [0, 2^256). */
+export interface Coin {
+  denom: string;
+  amount: bigint;
+}
+
+const DENOM_RE = /^[a-z][a-z0-9/:._-]{1,63}$/;
+
+export function validateDenom(denom: string): void {
+  if (typeof denom !== 'string' || denom.length > DENOM_MAX_BYTES || !DENOM_RE.test(denom)) {
+    throw new LatticeError('TX_UNKNOWN_DENOM', `"${String(denom).slice(0, 80)}" is not a valid denomination`);
+  }
+}
+
+/**
+ * Parses a list of wire coins: valid denoms, strictly positive amounts, no duplicate denoms.
+ * Zero amounts are rejected because they say nothing and only make a transfer look bigger.
+ */
+export function parseCoins(coins: readonly { denom: string; amount: string }[], what = 'amount'): Coin[] {
+  if (coins.length === 0) throw new LatticeError('TX_INVALID_AMOUNT', `${what} is empty`);
+  if (coins.length > COINS_PER_MESSAGE_MAX) {
+    throw new LatticeError('TX_INVALID_AMOUNT', `${what} has more than ${COINS_PER_MESSAGE_MAX} coins`);
+  }
+  const seen = new Set<string>();
+  const out: Coin[] = [];
+  for (const c of coins) {
+    validateDenom(c.denom);
+    const amount = parseAmount(c.amount, `${what} of ${c.denom}`);
+    if (amount === 0n) throw new LatticeError('TX_INVALID_AMOUNT', `${what} of ${c.denom} must be positive`);
+    if (seen.has(c.denom)) throw new LatticeError('TX_INVALID_AMOUNT', `${what} lists ${c.denom} twice`);
+    seen.add(c.denom);
+    out.push({ denom: c.denom, amount });
+  }
+  return out;
+}
+
+export function formatCoins(coins: readonly Coin[]): string {
+  return coins.map((c) => `${c.amount}${c.denom}`).join(',');
+}
+
+/** Big-endian minimal encoding of a non-negative amount; zero is the empty array. */
+export function encodeAmount(v: bigint): Uint8Array {
+  assert(v >= 0n && v <= AMOUNT_MAX, 'amount out of range');
+  if (v === 0n) return new Uint8Array(0);
+  let hex = v.toString(16);
+  if (hex.length % 2) hex = `0${hex}`;
+  return Uint8Array.from(Buffer.from(hex, 'hex'));
+}
+
+export function decodeAmount(b: Uint8Array | undefined): bigint {
+  if (b === undefined || b.length === 0) return 0n;
+  return BigInt(`0x${Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex')}`);
+}
+
+/** Adds with the 256-bit overflow check every balance and supply update needs. */
+export function addAmounts(a: bigint, b: bigint, what: string): bigint {
+  const sum = a + b;
+  if (sum > AMOUNT_MAX) throw new LatticeError('TX_INVALID_AMOUNT', `${what} would overflow 256 bits`);
+  return sum;
+}

@@ -1,0 +1,638 @@
+import { create, fromBinary } from '@bufbuild/protobuf';
+import {
+  type Event,
+  EventSchema,
+  type ExecTxResult,
+  ExecTxResultSchema,
+  type Metadata,
+  MetadataSchema,
+  signDocBytes,
+  txHash,
+} from '@lattice/codec';
+import {
+  addressBytesFromPublicKey,
+  formatAddress,
+  SIGN_CONTEXT_TX,
+  type SignatureVerifier,
+  type VerifyRequest,
+  verifySignature,
+} from '@lattice/crypto';
+import {
+  ADDRESS_BYTES,
+  DENOM_DRT,
+  GAS_PER_TX_BYTE,
+  GAS_PRICE_DECIMALS,
+  GAS_SIG_VERIFY,
+  GAS_TX_BASE,
+  TX_GAS_LIMIT_MAX,
+} from '@lattice/params';
+import { type AuthenticatedState, Overlay, type StagedState, type StateReader } from '@lattice/state';
+import {
+  assert,
+  ceilDiv,
+  equalBytes,
+  LatticeError,
+  LruCache,
+  maxBigint,
+  parseDecimal,
+  toHex,
+  toLatticeError,
+  utf8,
+} from '@lattice/utils';
+import { type Coin, decodeAmount, formatCoins } from './amount.ts';
+import { type AppEvent, event } from './events.ts';
+import { GasKV, GasMeter } from './gas.ts';
+import type { Genesis } from './genesis.ts';
+import {
+  FEE_COLLECTOR_ADDRESS,
+  KEY_CHAIN_PARAMS,
+  KEY_RESERVE_ADDRESS,
+  PREFIX_BALANCE,
+  PREFIX_DENOM_METADATA,
+} from './keys.ts';
+import type { KVStore } from './kv.ts';
+import { type Account, AuthKeeper } from './modules/auth.ts';
+import { BankKeeper } from './modules/bank.ts';
+import { VerifiedSignatureCache } from './sigcache.ts';
+import { type DecodedTx, decodeTx } from './tx.ts';
+
+export type TxMode = 'check' | 'recheck' | 'deliver' | 'simulate';
+
+export interface TxOutcome {
+  error: LatticeError | undefined;
+  gasWanted: bigint;
+  gasUsed: bigint;
+  events: AppEvent[];
+}
+
+export interface CheckTxAccepted {
+  ok: true;
+  tx: DecodedTx;
+  gasWanted: bigint;
+  gasUsed: bigint;
+  priority: bigint;
+}
+
+export type CheckTxResult = CheckTxAccepted | { ok: false; error: LatticeError; hashHex: string | undefined };
+
+export interface FinalizeBlockRequest {
+  height: number;
+  timeMs: bigint;
+  txs: readonly Uint8Array[];
+}
+
+export interface FinalizeBlockResult {
+  txResults: ExecTxResult[];
+  appHash: Uint8Array;
+}
+
+export interface AppInfo {
+  /** Height of the last committed state (the genesis state has initialHeight - 1). */
+  lastHeight: number;
+  lastAppHash: Uint8Array;
+  initialized: boolean;
+}
+
+export interface AppOptions {
+  chainId: string;
+  /** This node's own floor for mempool admission, e.g. "0.025"; never below the chain's. */
+  minGasPrice?: string;
+}
+
+export interface AppDeps {
+  state: AuthenticatedState;
+  verifier: SignatureVerifier;
+}
+
+interface ChainParams {
+  minGasPrice: bigint;
+  initialHeight: number;
+}
+
+/** One decoded tx is reused from checkTx to finalizeBlock instead of being decoded twice. */
+const DECODED_CACHE_SIZE = 50_000;
+
+/**
+ * The Lattice state machine. Deterministic: everything it computes in finalizeBlock depends
+ * only on the committed state and the block (its height, time and txs).
+ */
+export class LatticeApp {
+  readonly chainId: string;
+  readonly #state: AuthenticatedState;
+  readonly #verifier: SignatureVerifier;
+  readonly #auth = new AuthKeeper();
+  readonly #bank = new BankKeeper(this.#auth);
+  readonly #sigCache = new VerifiedSignatureCache();
+  readonly #decoded = new LruCache<string, DecodedTx>(DECODED_CACHE_SIZE);
+  readonly #localMinGasPrice: bigint;
+  #params: ChainParams | undefined;
+  #checkState: Overlay;
+  #pending: { height: number; staged: StagedState; params: ChainParams } | undefined;
+  #checkQueue: Promise<unknown> = Promise.resolve();
+
+  constructor(opts: AppOptions, deps: AppDeps) {
+    this.chainId = opts.chainId;
+    this.#state = deps.state;
+    this.#verifier = deps.verifier;
+    this.#localMinGasPrice = parseDecimal(opts.minGasPrice ?? '0', GAS_PRICE_DECIMALS, 'min gas price');
+    this.#checkState = new Overlay(this.#state);
+    this.#params = this.#loadParams(this.#state);
+  }
+
+  get sigCacheHits(): number {
+    return this.#sigCache.hits;
+  }
+
+  info(): AppInfo {
+    return {
+      lastHeight: this.#state.height,
+      lastAppHash: this.#state.root,
+      initialized: this.#params !== undefined,
+    };
+  }
+
+  // ---- genesis -------------------------------------------------------------------------------
+
+  /** Builds the genesis state. The caller persists it with commit() inside a store transaction. */
+  initChain(genesis: Genesis): { appHash: Uint8Array } {
+    assert(this.#params === undefined, 'initChain on an initialized app');
+    assert(genesis.chainId === this.chainId, 'genesis chain id differs from the app chain id');
+    const kv = new Overlay(this.#state);
+    const params: ChainParams = { minGasPrice: genesis.minGasPrice, initialHeight: genesis.initialHeight };
+    kv.set(
+      KEY_CHAIN_PARAMS,
+      utf8(
+        JSON.stringify({ minGasPrice: params.minGasPrice.toString(), initialHeight: params.initialHeight }),
+      ),
+    );
+    kv.set(KEY_RESERVE_ADDRESS, genesis.drtReserve);
+    for (const meta of genesis.denomMetadata) this.#bank.setDenomMetadata(kv, meta);
+    for (const b of genesis.balances) this.#bank.mint(kv, b.address, b.coins);
+    this.#auth.ensureAccount(kv, genesis.drtReserve);
+    this.#auth.ensureAccount(kv, FEE_COLLECTOR_ADDRESS);
+    const height = genesis.initialHeight - 1;
+    const staged = this.#state.stage(height, kv.writes());
+    this.#pending = { height, staged, params };
+    return { appHash: staged.root };
+  }
+
+  #loadParams(reader: StateReader): ChainParams | undefined {
+    const raw = reader.get(KEY_CHAIN_PARAMS);
+    if (raw === undefined) return undefined;
+    const p = JSON.parse(new TextDecoder().decode(raw)) as { minGasPrice: string; initialHeight: number };
+    return { minGasPrice: BigInt(p.minGasPrice), initialHeight: p.initialHeight };
+  }
+
+  #requireParams(): ChainParams {
+    if (!this.#params)
+      throw new LatticeError('RPC_UNAVAILABLE', 'the chain has not been initialised from genesis');
+    return this.#params;
+  }
+
+  // ---- mempool admission ---------------------------------------------------------------------
+
+  /**
+   * Checks a tx against the check state (committed state plus the txs already admitted), and on
+   * success applies it there so the same sender's next sequence is accepted. Signatures are
+   * verified off-thread first, in parallel; the stateful part runs strictly in arrival order.
+   */
+  async checkTx(bytes: Uint8Array, admit?: (accepted: CheckTxAccepted) => void): Promise<CheckTxResult> {
+    let tx: DecodedTx;
+    try {
+      tx = this.#decode(bytes);
+    } catch (e) {
+      return { ok: false, error: toLatticeError(e, 'TX_MALFORMED'), hashHex: undefined };
+    }
+    const presig = this.#preverify([tx], this.#checkState);
+    return this.exclusive(async () => {
+      await presig;
+      return this.#checkSync(tx, 'check', admit);
+    });
+  }
+
+  /**
+   * Re-admits a tx that is still in the mempool after a block, against the fresh check state.
+   * Call it inside exclusive(), in each sender's sequence order.
+   */
+  recheckTx(tx: DecodedTx): CheckTxResult {
+    return this.#checkSync(tx, 'recheck', undefined);
+  }
+
+  /**
+   * Runs fn with no checkTx interleaving: block execution and the mempool recheck that follows
+   * it must see the check state change in one step.
+   */
+  exclusive<T>(fn: () => T | Promise<T>): Promise<T> {
+    const run = this.#checkQueue.then(fn);
+    this.#checkQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  #checkSync(
+    tx: DecodedTx,
+    mode: 'check' | 'recheck',
+    admit: ((a: CheckTxAccepted) => void) | undefined,
+  ): CheckTxResult {
+    const params = this.#requireParams();
+    const overlay = new Overlay(this.#checkState);
+    const out = this.#runTx(overlay, tx, mode, this.#state.height + 1, params);
+    if (out.error) {
+      overlay.discard();
+      return { ok: false, error: out.error, hashHex: tx.hashHex };
+    }
+    const priority = tx.gasLimit === 0n ? 0n : (tx.fee * 10n ** 9n) / tx.gasLimit;
+    const accepted: CheckTxAccepted = {
+      ok: true,
+      tx,
+      gasWanted: out.gasWanted,
+      gasUsed: out.gasUsed,
+      priority,
+    };
+    try {
+      admit?.(accepted);
+    } catch (e) {
+      overlay.discard();
+      return { ok: false, error: toLatticeError(e), hashHex: tx.hashHex };
+    }
+    overlay.commitToParent();
+    return accepted;
+  }
+
+  /** Runs a tx against the check state without keeping anything: gas estimation for clients. */
+  simulate(bytes: Uint8Array): TxOutcome {
+    const params = this.#requireParams();
+    const tx = decodeTx(bytes, this.chainId);
+    const overlay = new Overlay(this.#checkState);
+    const out = this.#runTx(overlay, tx, 'simulate', this.#state.height + 1, params);
+    overlay.discard();
+    return out;
+  }
+
+  #decode(bytes: Uint8Array): DecodedTx {
+    const tx = decodeTx(bytes, this.chainId);
+    this.#decoded.set(tx.hashHex, tx);
+    return tx;
+  }
+
+  // ---- block execution -----------------------------------------------------------------------
+
+  /** Picks txs in the mempool's order up to the block limits; every tx must pass processProposal. */
+  prepareProposal(req: { txs: readonly Uint8Array[]; maxBytes: number }): { txs: Uint8Array[] } {
+    const out: Uint8Array[] = [];
+    let bytes = 0;
+    for (const tx of req.txs) {
+      if (bytes + tx.length > req.maxBytes) break;
+      bytes += tx.length;
+      out.push(tx);
+    }
+    return { txs: out };
+  }
+
+  /** Rejects a proposal only for structural reasons; failing txs are executed and get error receipts. */
+  processProposal(req: { txs: readonly Uint8Array[]; maxBytes: number }): {
+    accept: boolean;
+    reason?: string;
+  } {
+    let bytes = 0;
+    for (const tx of req.txs) bytes += tx.length;
+    if (bytes > req.maxBytes) return { accept: false, reason: `txs total ${bytes} bytes > ${req.maxBytes}` };
+    return { accept: true };
+  }
+
+  async finalizeBlock(req: FinalizeBlockRequest): Promise<FinalizeBlockResult> {
+    const params = this.#requireParams();
+    assert(this.#pending === undefined, 'finalizeBlock while a block awaits commit');
+    assert(
+      req.height === this.#state.height + 1,
+      `finalizeBlock height ${req.height} after ${this.#state.height}`,
+    );
+    const decoded: (DecodedTx | LatticeError)[] = req.txs.map((bytes) => {
+      try {
+        return this.#decodeCached(bytes);
+      } catch (e) {
+        return toLatticeError(e, 'TX_MALFORMED');
+      }
+    });
+    await this.#preverify(
+      decoded.filter((d): d is DecodedTx => !(d instanceof LatticeError)),
+      this.#state,
+    );
+    const block = new Overlay(this.#state);
+    const txResults = decoded.map((d) => {
+      if (d instanceof LatticeError)
+        return this.#result({ error: d, gasWanted: 0n, gasUsed: 0n, events: [] });
+      const out = this.#runTx(block, d, 'deliver', req.height, params);
+      return this.#result(out);
+    });
+    const staged = this.#state.stage(req.height, block.writes());
+    this.#pending = { height: req.height, staged, params };
+    return { txResults, appHash: staged.root };
+  }
+
+  /** Persists the pending state; must run inside the store transaction that also writes the block. */
+  commit(): { height: number; appHash: Uint8Array } {
+    const pending = this.#pending;
+    assert(pending !== undefined, 'commit without a finalized block');
+    this.#state.commit(pending.staged);
+    this.#pending = undefined;
+    this.#params = pending.params;
+    this.#checkState = new Overlay(this.#state);
+    return { height: pending.height, appHash: pending.staged.root };
+  }
+
+  /** Drops a finalized but uncommitted block (the store transaction failed). */
+  abortPending(): void {
+    this.#pending = undefined;
+  }
+
+  #decodeCached(bytes: Uint8Array): DecodedTx {
+    const cached = this.#decoded.get(toHex(txHash(bytes)));
+    return cached && equalBytes(cached.bytes, bytes) ? cached : decodeTx(bytes, this.chainId);
+  }
+
+  #feeCollector(): Uint8Array {
+    return FEE_COLLECTOR_ADDRESS;
+  }
+
+  #result(out: TxOutcome): ExecTxResult {
+    return create(ExecTxResultSchema, {
+      code: out.error ? out.error.numericCode : 0,
+      codespace: out.error ? out.error.code : '',
+      log: out.error ? out.error.message : '',
+      gasWanted: out.gasWanted,
+      gasUsed: out.gasUsed,
+      events: out.events.map((e): Event => create(EventSchema, e)),
+    });
+  }
+
+  // ---- queries (committed state; a past height reads through the Merkle tree) ----------------
+
+  #reader(height?: number): KVStore {
+    if (height === undefined || height === this.#state.height) return new Overlay(this.#state);
+    if (height > this.#state.height || this.#state.rootAt(height) === undefined) {
+      throw new LatticeError('NOT_FOUND', `no state at height ${height} (latest is ${this.#state.height})`);
+    }
+    const state = this.#state;
+    return new Overlay({ get: (key) => state.prove(key, height).value });
+  }
+
+  get height(): number {
+    return this.#state.height;
+  }
+
+  stateRootAt(height: number): Uint8Array | undefined {
+    return this.#state.rootAt(height);
+  }
+
+  get appHash(): Uint8Array {
+    return this.#state.root;
+  }
+
+  account(address: Uint8Array, height?: number): Account | undefined {
+    return this.#auth.getAccount(this.#reader(height), address);
+  }
+
+  /** The account as the mempool sees it: the next sequence to use includes pending txs. */
+  pendingAccount(address: Uint8Array): Account | undefined {
+    return this.#auth.getAccount(new Overlay(this.#checkState), address);
+  }
+
+  balance(address: Uint8Array, denom: string, height?: number): bigint {
+    return this.#bank.getBalance(this.#reader(height), address, denom);
+  }
+
+  denoms(): Metadata[] {
+    const out: Metadata[] = [];
+    for (const [, value] of this.#state.iterate(new Uint8Array([PREFIX_DENOM_METADATA]))) {
+      out.push(fromBinary(MetadataSchema, value));
+    }
+    return out;
+  }
+
+  balances(address: Uint8Array, height?: number): Coin[] {
+    const kv = this.#reader(height);
+    return this.denoms()
+      .map((m) => ({ denom: m.base, amount: this.#bank.getBalance(kv, address, m.base) }))
+      .filter((c) => c.amount > 0n);
+  }
+
+  supply(height?: number): Coin[] {
+    const kv = this.#reader(height);
+    return this.denoms().map((m) => ({ denom: m.base, amount: this.#bank.getSupply(kv, m.base) }));
+  }
+
+  prove(key: Uint8Array, height?: number): ReturnType<AuthenticatedState['prove']> {
+    return this.#state.prove(key, height);
+  }
+
+  /**
+   * Supply conservation and balance sanity over the whole committed state. Cheap enough for tests
+   * after every block; returns the violations found (empty when all hold).
+   */
+  checkInvariants(): string[] {
+    const problems: string[] = [];
+    const sums = new Map<string, bigint>();
+    for (const [key, value] of this.#state.iterate(new Uint8Array([PREFIX_BALANCE]))) {
+      const denom = new TextDecoder().decode(key.subarray(1 + ADDRESS_BYTES));
+      const amount = decodeAmount(value);
+      if (amount <= 0n) problems.push(`non-positive balance stored under ${toHex(key)}`);
+      sums.set(denom, (sums.get(denom) ?? 0n) + amount);
+    }
+    const kv = new Overlay(this.#state);
+    for (const m of this.denoms()) {
+      const supply = this.#bank.getSupply(kv, m.base);
+      const sum = sums.get(m.base) ?? 0n;
+      if (supply !== sum) problems.push(`supply of ${m.base} is ${supply} but balances add up to ${sum}`);
+      sums.delete(m.base);
+    }
+    for (const denom of sums.keys()) problems.push(`balances exist in unregistered denom ${denom}`);
+    return problems;
+  }
+
+  // ---- the tx pipeline -----------------------------------------------------------------------
+
+  /** Verifies the signatures we can already resolve, in one batch on the verifier pool. */
+  async #preverify(txs: readonly DecodedTx[], reader: StateReader): Promise<void> {
+    const reqs: VerifyRequest[] = [];
+    const keys: string[] = [];
+    const view = new Overlay(reader);
+    for (const tx of txs) {
+      const acc = this.#auth.getAccount(view, tx.signer);
+      if (!acc) continue;
+      const pk = tx.pubKey ?? acc.pubKey;
+      if (!pk) continue;
+      const key = VerifiedSignatureCache.key(tx.hashHex, acc.accountNumber);
+      if (this.#sigCache.has(key)) continue;
+      reqs.push(this.#verifyRequest(tx, pk, acc.accountNumber));
+      keys.push(key);
+    }
+    if (reqs.length === 0) return;
+    const ok = await this.#verifier.verify(reqs);
+    ok.forEach((valid, i) => {
+      if (valid) this.#sigCache.add(keys[i]!);
+    });
+  }
+
+  #verifyRequest(tx: DecodedTx, pk: { alg: number; key: Uint8Array }, accountNumber: bigint): VerifyRequest {
+    const message = signDocBytes({
+      bodyBytes: tx.bodyBytes,
+      authInfoBytes: tx.authInfoBytes,
+      chainId: this.chainId,
+      accountNumber,
+    });
+    return { alg: pk.alg, publicKey: pk.key, message, signature: tx.signature, context: SIGN_CONTEXT_TX };
+  }
+
+  #signatureValid(tx: DecodedTx, pk: { alg: number; key: Uint8Array }, accountNumber: bigint): boolean {
+    const key = VerifiedSignatureCache.key(tx.hashHex, accountNumber);
+    if (this.#sigCache.has(key)) return true;
+    const r = this.#verifyRequest(tx, pk, accountNumber);
+    const ok = verifySignature(r.alg, r.publicKey, r.message, r.signature, r.context);
+    if (ok) this.#sigCache.add(key);
+    return ok;
+  }
+
+  #minGasPrice(mode: TxMode, params: ChainParams): bigint {
+    // The node's own floor applies to admission only; blocks are judged by the chain's.
+    return mode === 'check' || mode === 'recheck'
+      ? maxBigint(this.#localMinGasPrice, params.minGasPrice)
+      : params.minGasPrice;
+  }
+
+  /**
+   * Ante handler then messages. Ante effects (fee, sequence, public key) survive a failing
+   * message; a failing ante leaves no trace. Every check has its own error code.
+   */
+  #runTx(kv: Overlay, tx: DecodedTx, mode: TxMode, height: number, params: ChainParams): TxOutcome {
+    const simulate = mode === 'simulate';
+    const meter = new GasMeter(simulate ? TX_GAS_LIMIT_MAX : tx.gasLimit);
+    const events: AppEvent[] = [];
+    const ante = new Overlay(kv);
+    try {
+      this.#ante(ante, tx, mode, height, params, meter, events);
+    } catch (e) {
+      ante.discard();
+      return { error: toLatticeError(e), gasWanted: tx.gasLimit, gasUsed: meter.used, events: [] };
+    }
+    const msgs = new Overlay(ante);
+    const msgEvents: AppEvent[] = [];
+    try {
+      const gkv = new GasKV(msgs, meter);
+      for (const m of tx.msgs) m.execute({ kv: gkv, events: msgEvents, bank: this.#bank });
+    } catch (e) {
+      msgs.discard();
+      ante.commitToParent();
+      return { error: toLatticeError(e), gasWanted: tx.gasLimit, gasUsed: meter.used, events };
+    }
+    msgs.commitToParent();
+    ante.commitToParent();
+    return {
+      error: undefined,
+      gasWanted: tx.gasLimit,
+      gasUsed: meter.used,
+      events: [...events, ...msgEvents],
+    };
+  }
+
+  #ante(
+    kv: KVStore,
+    tx: DecodedTx,
+    mode: TxMode,
+    height: number,
+    params: ChainParams,
+    meter: GasMeter,
+    events: AppEvent[],
+  ): void {
+    const timeout = tx.body.timeoutHeight;
+    if (timeout !== 0n && BigInt(height) > timeout) {
+      throw new LatticeError('TX_TIMEOUT_HEIGHT', `transaction timed out at height ${timeout}`);
+    }
+    const acc: Account | undefined = this.#auth.getAccount(kv, tx.signer);
+    if (!acc) {
+      throw new LatticeError(
+        'TX_UNKNOWN_ACCOUNT',
+        'the signer account does not exist: it has never received funds',
+      );
+    }
+    const pk = this.#resolvePubKey(tx, acc);
+    const intrinsic =
+      GAS_TX_BASE + GAS_PER_TX_BYTE * BigInt(tx.bytes.length) + (GAS_SIG_VERIFY[pk.alg] ?? 0n);
+    if (mode !== 'simulate' && tx.gasLimit < intrinsic) {
+      throw new LatticeError(
+        'TX_GAS_LIMIT_TOO_LOW',
+        `gas limit ${tx.gasLimit} is below the ${intrinsic} this tx needs before execution`,
+        {
+          gasLimit: tx.gasLimit.toString(),
+          required: intrinsic.toString(),
+        },
+      );
+    }
+    meter.consume(intrinsic, 'intrinsic gas');
+    if (mode !== 'simulate') {
+      const required = ceilDiv(
+        tx.gasLimit * this.#minGasPrice(mode, params),
+        10n ** BigInt(GAS_PRICE_DECIMALS),
+      );
+      if (tx.fee < required) {
+        throw new LatticeError(
+          'TX_INSUFFICIENT_FEE',
+          `fee ${tx.fee}${DENOM_DRT} is below the minimum ${required}${DENOM_DRT} for gas limit ${tx.gasLimit}`,
+          {
+            fee: tx.fee.toString(),
+            required: required.toString(),
+          },
+        );
+      }
+    }
+    if (tx.sequence !== acc.sequence) {
+      const code = tx.sequence < acc.sequence ? 'TX_SEQUENCE_TOO_LOW' : 'TX_SEQUENCE_TOO_HIGH';
+      throw new LatticeError(
+        code,
+        `account sequence mismatch: expected ${acc.sequence}, got ${tx.sequence}`,
+        {
+          expected: acc.sequence.toString(),
+          got: tx.sequence.toString(),
+        },
+      );
+    }
+    if (mode !== 'simulate' && !this.#signatureValid(tx, pk, acc.accountNumber)) {
+      throw new LatticeError('TX_BAD_SIGNATURE', 'signature verification failed');
+    }
+    if (tx.fee > 0n) {
+      const coins = [{ denom: DENOM_DRT, amount: tx.fee }];
+      this.#bank.subtract(kv, tx.signer, coins);
+      this.#bank.add(kv, this.#feeCollector(), coins);
+    }
+    acc.sequence += 1n;
+    if (!acc.pubKey) acc.pubKey = pk;
+    this.#auth.setAccount(kv, acc);
+    events.push(
+      event('tx', {
+        fee: formatCoins([{ denom: DENOM_DRT, amount: tx.fee }]),
+        fee_payer: formatAddress(tx.signer),
+      }),
+    );
+  }
+
+  #resolvePubKey(tx: DecodedTx, acc: Account): { alg: number; key: Uint8Array } {
+    if (acc.pubKey) {
+      if (tx.pubKey && (tx.pubKey.alg !== acc.pubKey.alg || !equalBytes(tx.pubKey.key, acc.pubKey.key))) {
+        throw new LatticeError(
+          'TX_PUBKEY_MISMATCH',
+          'the public key in the tx differs from the one stored for this account',
+        );
+      }
+      return acc.pubKey;
+    }
+    if (!tx.pubKey) {
+      throw new LatticeError(
+        'TX_MISSING_PUBKEY',
+        "the account's first transaction must carry its public key",
+      );
+    }
+    if (!equalBytes(addressBytesFromPublicKey(tx.pubKey.alg, tx.pubKey.key), tx.signer)) {
+      throw new LatticeError('TX_PUBKEY_MISMATCH', 'the public key does not belong to the signer address');
+    }
+    return tx.pubKey;
+  }
+}

@@ -1,0 +1,10 @@
+export * from './amount.ts';
+export * from './app.ts';
+export * from './events.ts';
+export * from './gas.ts';
+export * from './genesis.ts';
+export * from './keys.ts';
+export * from './kv.ts';
+export type { Account, AccountPubKey } from './modules/auth.ts';
+export { knownMessageTypes, parseMsgAddress } from './msgs.ts';
+export * from './tx.ts';

@@ -1,0 +1,47 @@
+import { hash } from 'node:crypto';
+import { concatBytes, utf8 } from '@lattice/utils';
+
+/**
+ * The state key layout. One prefix byte per record kind keeps modules apart and makes every
+ * record kind a contiguous, sorted range of the flat key space.
+ */
+export const PREFIX_ACCOUNT = 0x01;
+export const PREFIX_GLOBAL = 0x02;
+export const PREFIX_BALANCE = 0x10;
+export const PREFIX_SUPPLY = 0x11;
+export const PREFIX_DENOM_METADATA = 0x12;
+export const PREFIX_PARAMS = 0x03;
+
+export const KEY_NEXT_ACCOUNT_NUMBER = concatBytes(
+  new Uint8Array([PREFIX_GLOBAL]),
+  utf8('next_account_number'),
+);
+export const KEY_CHAIN_PARAMS = concatBytes(new Uint8Array([PREFIX_PARAMS]), utf8('chain'));
+export const KEY_RESERVE_ADDRESS = concatBytes(new Uint8Array([PREFIX_GLOBAL]), utf8('drt_reserve'));
+
+export function accountKey(address: Uint8Array): Uint8Array {
+  return concatBytes(new Uint8Array([PREFIX_ACCOUNT]), address);
+}
+
+export function balanceKey(address: Uint8Array, denom: string): Uint8Array {
+  return concatBytes(new Uint8Array([PREFIX_BALANCE]), address, utf8(denom));
+}
+
+export function balancePrefix(address: Uint8Array): Uint8Array {
+  return concatBytes(new Uint8Array([PREFIX_BALANCE]), address);
+}
+
+export function supplyKey(denom: string): Uint8Array {
+  return concatBytes(new Uint8Array([PREFIX_SUPPLY]), utf8(denom));
+}
+
+export function denomMetadataKey(denom: string): Uint8Array {
+  return concatBytes(new Uint8Array([PREFIX_DENOM_METADATA]), utf8(denom));
+}
+
+/** Module accounts have addresses no key can own: the hash of a name, not of a public key. */
+export function moduleAddress(name: string): Uint8Array {
+  return new Uint8Array(hash('sha256', `lattice/module/${name}`, 'buffer'));
+}
+
+export const FEE_COLLECTOR_ADDRESS = moduleAddress('fee_collector');

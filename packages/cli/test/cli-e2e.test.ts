@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { startTestNet, type TestNet } from '../../node/test/harness.ts';
+
+const CLI = fileURLToPath(new URL('../bin/lattice.ts', import.meta.url));
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function lattice(args: string[], env: Record<string, string>, stdin?: string): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(stdin ?? '');
+  });
+}
+
+/**
+ * Acceptance: through the real `lattice` CLI against a running node — new key from a mnemonic,
+ * faucet, transfer, balances, receipt with gas, events and fee, recovery from the mnemonic.
+ */
+describe('lattice CLI end to end', () => {
+  let net: TestNet;
+  let home: string;
+  let env: Record<string, string>;
+
+  before(async () => {
+    net = await startTestNet({ accounts: 1, manualBlocks: false, faucet: true });
+    home = mkdtempSync(join(tmpdir(), 'lattice-cli-'));
+    env = {
+      LATTICE_NODE: net.node.rpcUrl,
+      LATTICE_HOME: home,
+      LATTICE_KEYRING_PASSWORD: 'correct horse battery',
+    };
+  });
+  after(async () => {
+    await net.stop();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('creates, funds, sends, queries and recovers', async () => {
+    const add = await lattice(['keys', 'add', 'alice', '--json'], env);
+    assert.equal(add.code, 0, add.stderr);
+    const alice = JSON.parse(add.stdout) as { address: string; mnemonic: string; backend: string };
+    assert.equal(alice.mnemonic.split(' ').length, 24);
+    assert.equal(alice.backend, 'file');
+    const bob = JSON.parse((await lattice(['keys', 'add', 'bob', '--json'], env)).stdout) as {
+      address: string;
+    };
+
+    const human = await lattice(['keys', 'list'], env);
+    assert.match(human.stdout, /alice\s+lat1/);
+
+    const faucet = await lattice(['faucet', 'alice', '--json'], env);
+    assert.equal(faucet.code, 0, faucet.stderr);
+    const funded = BigInt(
+      (JSON.parse(faucet.stdout) as { amount: { denom: string; amount: string }[] }).amount.find(
+        (c) => c.denom === 'udrt',
+      )!.amount,
+    );
+
+    const send = await lattice(['tx', 'send', 'alice', 'bob', '2500000udrt', '--gas', 'auto', '--json'], env);
+    assert.equal(send.code, 0, send.stderr);
+    const receipt = JSON.parse(send.stdout) as {
+      success: boolean;
+      gasUsed: string;
+      gasWanted: string;
+      events: { type: string; attributes: Record<string, string> }[];
+    };
+    assert.equal(receipt.success, true);
+    assert.ok(BigInt(receipt.gasUsed) > 0n && BigInt(receipt.gasUsed) <= BigInt(receipt.gasWanted));
+    const transfer = receipt.events.find((e) => e.type === 'transfer')!;
+    assert.equal(transfer.attributes.sender, alice.address);
+    assert.equal(transfer.attributes.recipient, bob.address);
+    assert.equal(transfer.attributes.amount, '2500000udrt');
+    const fee = BigInt(/^(\d+)udrt$/.exec(receipt.events.find((e) => e.type === 'tx')!.attributes.fee!)![1]!);
+    assert.ok(fee > 0n);
+
+    const balBob = JSON.parse(
+      (await lattice(['query', 'balance', 'bob', '--denom', 'udrt', '--json'], env)).stdout,
+    ) as { amount: string };
+    assert.equal(balBob.amount, '2500000');
+    const balAlice = JSON.parse(
+      (await lattice(['query', 'balance', alice.address, '--denom', 'udrt', '--json'], env)).stdout,
+    ) as { amount: string };
+    assert.equal(BigInt(balAlice.amount), funded - 2_500_000n - fee, 'alice paid the amount and the fee');
+
+    const humanBalance = await lattice(['query', 'balance', 'bob'], env);
+    assert.match(humanBalance.stdout, /2500000udrt \(2\.5 DRT\)/);
+
+    const txq = await lattice(['query', 'tx', JSON.parse(send.stdout).hash, '--json'], env);
+    assert.equal(txq.code, 0, txq.stderr);
+
+    const recovered = await lattice(
+      ['keys', 'add', 'alice-restored', '--recover', '--json'],
+      env,
+      `${alice.mnemonic}\n`,
+    );
+    assert.equal(recovered.code, 0, recovered.stderr);
+    assert.equal((JSON.parse(recovered.stdout) as { address: string }).address, alice.address);
+  });
+
+  it('gives a code and a plain sentence for errors', async () => {
+    const missing = await lattice(['query', 'balance', 'nobody'], env);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /^error \[KEY_NOT_FOUND\]: no key named "nobody"/);
+    const badAmount = await lattice(['tx', 'send', 'alice', 'bob', '12.5udrt'], env);
+    assert.match(badAmount.stderr, /error \[TX_INVALID_AMOUNT\]/);
+    const wrongPw = await lattice(['tx', 'send', 'alice', 'bob', '1udrt'], {
+      ...env,
+      LATTICE_KEYRING_PASSWORD: 'wrong password',
+    });
+    assert.match(wrongPw.stderr, /error \[KEYSTORE_WRONG_PASSWORD\]/);
+    const down = await lattice(['status', '--json'], { ...env, LATTICE_NODE: 'http://127.0.0.1:9' });
+    assert.equal(
+      (JSON.parse(down.stdout) as { error: { code: string } }).error.code,
+      'RPC_CONNECTION_FAILED',
+    );
+    const unknownFlag = await lattice(['status', '--bogus'], env);
+    assert.match(unknownFlag.stderr, /error \[INVALID_ARGUMENT\]/);
+  });
+});

@@ -1,0 +1,86 @@
+import { create } from '@bufbuild/protobuf';
+import { TX_BYTES_MAX, TX_MESSAGES_MAX, TX_SIGNATURES_MAX } from '@lattice/params';
+import { LatticeError } from '@lattice/utils';
+import { decodeMessage, encodeMessage } from './decode.ts';
+import {
+  type AuthInfo,
+  AuthInfoSchema,
+  SignDocSchema,
+  type Tx,
+  type TxBody,
+  TxBodySchema,
+  TxSchema,
+} from './gen/lattice/tx/v1/tx_pb.js';
+import { sha256 } from './sha256.ts';
+
+export interface DecodedTx {
+  tx: Tx;
+  body: TxBody;
+  authInfo: AuthInfo;
+}
+
+/**
+ * Decodes a transaction and its body and auth info, all canonically (the outer Tx is not
+ * signed, so a lenient decoder would let anyone change a tx's hash). Checks the counts that
+ * need no state: 1..TX_SIGNATURES_MAX signatures, one signer info per signature, at most
+ * TX_MESSAGES_MAX messages (TX_MALFORMED). Zero messages, memo, fee and message contents are
+ * left to the app, which has specific codes for them.
+ */
+export function decodeTx(bytes: Uint8Array): DecodedTx {
+  const tx = decodeMessage(TxSchema, bytes, TX_BYTES_MAX, 'Tx');
+  const signatures = tx.signatures.length;
+  if (signatures === 0 || signatures > TX_SIGNATURES_MAX) {
+    throw new LatticeError(
+      'TX_MALFORMED',
+      `a tx needs 1 to ${TX_SIGNATURES_MAX} signatures, got ${signatures}`,
+      {
+        signatures,
+        max: TX_SIGNATURES_MAX,
+      },
+    );
+  }
+  const body = decodeMessage(TxBodySchema, tx.bodyBytes, TX_BYTES_MAX, 'TxBody');
+  if (body.messages.length > TX_MESSAGES_MAX) {
+    throw new LatticeError('TX_MALFORMED', `a tx holds at most ${TX_MESSAGES_MAX} messages`, {
+      messages: body.messages.length,
+      max: TX_MESSAGES_MAX,
+    });
+  }
+  const authInfo = decodeMessage(AuthInfoSchema, tx.authInfoBytes, TX_BYTES_MAX, 'AuthInfo');
+  if (authInfo.signerInfos.length !== signatures) {
+    throw new LatticeError(
+      'TX_MALFORMED',
+      'the number of signer infos differs from the number of signatures',
+      {
+        signerInfos: authInfo.signerInfos.length,
+        signatures,
+      },
+    );
+  }
+  return { tx, body, authInfo };
+}
+
+/** The tx hash: SHA-256 of the exact tx bytes. */
+export function txHash(txBytes: Uint8Array): Uint8Array {
+  return sha256(txBytes);
+}
+
+export interface SignDocFields {
+  bodyBytes: Uint8Array;
+  authInfoBytes: Uint8Array;
+  chainId: string;
+  accountNumber: bigint;
+}
+
+/** The bytes a tx signer signs: the canonical encoding of SignDoc. */
+export function signDocBytes(doc: SignDocFields): Uint8Array {
+  return encodeMessage(
+    SignDocSchema,
+    create(SignDocSchema, {
+      bodyBytes: doc.bodyBytes,
+      authInfoBytes: doc.authInfoBytes,
+      chainId: doc.chainId,
+      accountNumber: doc.accountNumber,
+    }),
+  );
+}

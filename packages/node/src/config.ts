@@ -1,0 +1,130 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  BLOCK_TIME_DEFAULT_MS,
+  DEFAULT_MIN_GAS_PRICE,
+  MEMPOOL_BYTES_MAX,
+  MEMPOOL_TXS_MAX,
+} from '@lattice/params';
+import { LatticeError, type LogLevel } from '@lattice/utils';
+import { parse as parseToml, stringify as stringifyToml } from 'smol-toml';
+
+/** Node-local settings from `<home>/config/config.toml`; every field has a working default. */
+export interface NodeConfig {
+  moniker: string;
+  rpc: { host: string; port: number };
+  block: { timeMs: number; createEmptyBlocks: boolean };
+  mempool: { maxTxs: number; maxBytes: number };
+  app: { minGasPrice: string };
+  devnet: { faucet: boolean };
+  log: { level: LogLevel; format: 'text' | 'json' };
+  verifier: { threads: number };
+}
+
+export const DEFAULT_RPC_PORT = 8545;
+
+export function defaultConfig(): NodeConfig {
+  return {
+    moniker: 'lattice-node',
+    rpc: { host: '127.0.0.1', port: DEFAULT_RPC_PORT },
+    block: { timeMs: BLOCK_TIME_DEFAULT_MS, createEmptyBlocks: true },
+    mempool: { maxTxs: MEMPOOL_TXS_MAX, maxBytes: MEMPOOL_BYTES_MAX },
+    app: { minGasPrice: DEFAULT_MIN_GAS_PRICE },
+    devnet: { faucet: false },
+    log: { level: 'info', format: 'text' },
+    verifier: { threads: 1 },
+  };
+}
+
+export interface HomePaths {
+  home: string;
+  config: string;
+  genesis: string;
+  validatorKey: string;
+  faucetKey: string;
+  data: string;
+}
+
+export function homePaths(home: string): HomePaths {
+  return {
+    home,
+    config: join(home, 'config', 'config.toml'),
+    genesis: join(home, 'config', 'genesis.json'),
+    validatorKey: join(home, 'config', 'validator_key.json'),
+    faucetKey: join(home, 'config', 'faucet_key.json'),
+    data: join(home, 'data'),
+  };
+}
+
+function toToml(c: NodeConfig): Record<string, unknown> {
+  return {
+    moniker: c.moniker,
+    rpc: { laddr: `${c.rpc.host}:${c.rpc.port}` },
+    block: { time_ms: c.block.timeMs, create_empty_blocks: c.block.createEmptyBlocks },
+    mempool: { max_txs: c.mempool.maxTxs, max_bytes: c.mempool.maxBytes },
+    app: { min_gas_price: c.app.minGasPrice },
+    devnet: { faucet: c.devnet.faucet },
+    log: { level: c.log.level, format: c.log.format },
+    verifier: { threads: c.verifier.threads },
+  };
+}
+
+function bad(message: string): never {
+  throw new LatticeError('CONFIG_INVALID', `config.toml: ${message}`);
+}
+
+function int(v: unknown, name: string, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+    bad(`${name} must be an integer in [${min}, ${max}]`);
+  return v;
+}
+
+/** Reads config.toml over the defaults: missing file or keys keep their defaults, wrong types fail. */
+export function loadConfig(path: string): NodeConfig {
+  const c = defaultConfig();
+  if (!existsSync(path)) return c;
+  let t: Record<string, Record<string, unknown> | unknown>;
+  try {
+    t = parseToml(readFileSync(path, 'utf8')) as typeof t;
+  } catch (e) {
+    bad((e as Error).message);
+  }
+  const section = (name: string) => (t[name] ?? {}) as Record<string, unknown>;
+  if (t.moniker !== undefined) c.moniker = String(t.moniker);
+  const rpc = section('rpc');
+  if (rpc.laddr !== undefined) {
+    const m = /^([^:]+):(\d+)$/.exec(String(rpc.laddr));
+    if (!m) bad('rpc.laddr must be host:port');
+    c.rpc = { host: m[1]!, port: int(Number(m[2]), 'rpc port', 0, 65535) };
+  }
+  const block = section('block');
+  if (block.time_ms !== undefined) c.block.timeMs = int(block.time_ms, 'block.time_ms', 10, 600_000);
+  if (block.create_empty_blocks !== undefined) c.block.createEmptyBlocks = Boolean(block.create_empty_blocks);
+  const mempool = section('mempool');
+  if (mempool.max_txs !== undefined)
+    c.mempool.maxTxs = int(mempool.max_txs, 'mempool.max_txs', 1, 10_000_000);
+  if (mempool.max_bytes !== undefined)
+    c.mempool.maxBytes = int(mempool.max_bytes, 'mempool.max_bytes', 1024, 2 ** 40);
+  const app = section('app');
+  if (app.min_gas_price !== undefined) c.app.minGasPrice = String(app.min_gas_price);
+  const devnet = section('devnet');
+  if (devnet.faucet !== undefined) c.devnet.faucet = Boolean(devnet.faucet);
+  const log = section('log');
+  if (log.level !== undefined) {
+    if (!['debug', 'info', 'warn', 'error', 'silent'].includes(String(log.level)))
+      bad('log.level is unknown');
+    c.log.level = log.level as LogLevel;
+  }
+  if (log.format !== undefined) {
+    if (log.format !== 'text' && log.format !== 'json') bad('log.format must be "text" or "json"');
+    c.log.format = log.format;
+  }
+  const verifier = section('verifier');
+  if (verifier.threads !== undefined) c.verifier.threads = int(verifier.threads, 'verifier.threads', 0, 64);
+  return c;
+}
+
+export function writeConfig(path: string, c: NodeConfig): void {
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, `# Lattice node configuration\n${stringifyToml(toToml(c))}\n`);
+}

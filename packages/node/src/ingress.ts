@@ -1,0 +1,93 @@
+import type { LatticeApp } from '@lattice/app';
+import { txHash } from '@lattice/codec';
+import { TX_BYTES_MAX } from '@lattice/params';
+import { LatticeError, LruCache, toHex } from '@lattice/utils';
+import type { Mempool } from './mempool.ts';
+import type { Metrics } from './metrics.ts';
+
+/** How many recently committed tx hashes are remembered to answer resubmissions precisely. */
+const RECENT_COMMITTED_MAX = 200_000;
+
+export interface SubmitResult {
+  hash: Uint8Array;
+  hashHex: string;
+}
+
+/**
+ * The one door into the mempool: duplicate detection, checkTx (decode, ante, execution on the
+ * check state) and admission happen here for RPC, the faucet and, later, gossip alike.
+ */
+export class TxIngress {
+  readonly #app: LatticeApp;
+  readonly #mempool: Mempool;
+  readonly #metrics: Metrics | undefined;
+  readonly #committed = new LruCache<string, number>(RECENT_COMMITTED_MAX);
+
+  constructor(deps: { app: LatticeApp; mempool: Mempool; metrics?: Metrics }) {
+    this.#app = deps.app;
+    this.#mempool = deps.mempool;
+    this.#metrics = deps.metrics;
+  }
+
+  async submit(bytes: Uint8Array): Promise<SubmitResult> {
+    try {
+      return await this.#submit(bytes);
+    } catch (e) {
+      if (e instanceof LatticeError) this.#metrics?.mempoolRejectedTotal.inc({ code: e.code });
+      throw e;
+    }
+  }
+
+  async #submit(bytes: Uint8Array): Promise<SubmitResult> {
+    if (bytes.length > TX_BYTES_MAX) {
+      throw new LatticeError(
+        'TX_TOO_LARGE',
+        `transaction is ${bytes.length} bytes, the limit is ${TX_BYTES_MAX}`,
+        {
+          size: bytes.length,
+          max: TX_BYTES_MAX,
+        },
+      );
+    }
+    const hash = txHash(bytes);
+    const hashHex = toHex(hash);
+    if (this.#mempool.has(hashHex)) {
+      throw new LatticeError('TX_ALREADY_KNOWN', 'transaction is already in the mempool', { hash: hashHex });
+    }
+    const height = this.#committed.get(hashHex);
+    if (height !== undefined) {
+      throw new LatticeError('TX_ALREADY_KNOWN', `transaction was already committed at height ${height}`, {
+        hash: hashHex,
+        height,
+      });
+    }
+    const res = await this.#app.checkTx(bytes, (ok) => this.#mempool.add(ok.tx, ok.priority, ok.gasWanted));
+    if (!res.ok) throw res.error;
+    this.#metrics?.mempoolSize.set(this.#mempool.size);
+    this.#metrics?.mempoolBytes.set(this.#mempool.bytes);
+    return { hash, hashHex };
+  }
+
+  /**
+   * After a block: drop its txs from the mempool and re-check the rest against the new state,
+   * evicting what no longer passes. Runs inside app.exclusive() together with the block.
+   */
+  afterBlock(height: number, txHashes: readonly Uint8Array[]): { evicted: number } {
+    for (const h of txHashes) {
+      const hex = toHex(h);
+      this.#mempool.remove(hex);
+      this.#committed.set(hex, height);
+    }
+    let evicted = 0;
+    for (const entry of this.#mempool.entries()) {
+      const r = this.#app.recheckTx(entry.tx);
+      if (!r.ok) {
+        this.#mempool.remove(entry.tx.hashHex);
+        evicted++;
+      }
+    }
+    this.#metrics?.mempoolSize.set(this.#mempool.size);
+    this.#metrics?.mempoolBytes.set(this.#mempool.bytes);
+    return { evicted };
+  }
+}

@@ -1,0 +1,48 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { addressFromPublicKey, getScheme, type PrivateKey, privateKeyFromSeed } from '@lattice/crypto';
+import { fromHex, LatticeError, toHex } from '@lattice/utils';
+
+/**
+ * An unencrypted key file, for the validator's consensus key and devnet keys (CometBFT's
+ * priv_validator_key.json): the node must sign unattended. Written with mode 0600.
+ */
+export interface KeyFile {
+  name: string;
+  algorithm: string;
+  alg: number;
+  address: string;
+  public_key: string;
+  seed: string;
+}
+
+export function writeKeyFile(path: string, name: string, key: PrivateKey): KeyFile {
+  const file: KeyFile = {
+    name,
+    algorithm: getScheme(key.alg).name,
+    alg: key.alg,
+    address: addressFromPublicKey(key.alg, key.publicKey),
+    public_key: toHex(key.publicKey),
+    seed: toHex(key.seed),
+  };
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
+  return file;
+}
+
+export function readKeyFile(path: string): { file: KeyFile; key: PrivateKey } {
+  let file: KeyFile;
+  try {
+    file = JSON.parse(readFileSync(path, 'utf8')) as KeyFile;
+  } catch (e) {
+    throw new LatticeError('KEY_NOT_FOUND', `cannot read key file ${path}: ${(e as Error).message}`);
+  }
+  const key = privateKeyFromSeed(file.alg, fromHex(file.seed, 'key seed'));
+  if (addressFromPublicKey(key.alg, key.publicKey) !== file.address) {
+    throw new LatticeError(
+      'KEYSTORE_INVALID',
+      `key file ${path} is inconsistent: its seed does not give its address`,
+    );
+  }
+  return { file, key };
+}

@@ -1,0 +1,162 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Request and execution latencies: 100 µs to 10 s, roughly ×2.5 per step. */
+export const LATENCY_BUCKETS_SECONDS: readonly number[] = [
+  0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+];
+/** Block intervals cluster around the 1 s target; the tail shows round changes and stalls. */
+export const BLOCK_INTERVAL_BUCKETS_SECONDS: readonly number[] = [
+  0.25, 0.5, 0.75, 0.9, 1, 1.1, 1.25, 1.5, 2, 3, 5, 10, 30, 60,
+];
+/** Up to BLOCK_TXS_MAX (20 000). */
+export const BLOCK_TXS_BUCKETS: readonly number[] = [
+  0, 1, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 20_000,
+];
+/** 1 KiB to BLOCK_BYTES_MAX (32 MiB), ×4 per step. */
+export const BLOCK_BYTES_BUCKETS: readonly number[] = [
+  1024, 4096, 16_384, 65_536, 262_144, 1_048_576, 4_194_304, 16_777_216, 33_554_432,
+];
+
+export interface MetricsOptions {
+  /** Prepended to every metric name; default 'lattice_'. */
+  prefix?: string;
+  /** Also collect the process metrics of prom-client (CPU, memory, event loop lag, GC). */
+  collectDefault?: boolean;
+}
+
+/**
+ * Every Prometheus metric of one node, in its own registry rather than prom-client's global one, so
+ * that several nodes (tests, the simulator) can live in one process without name clashes.
+ */
+export class Metrics {
+  readonly registry: Registry;
+  readonly contentType: string;
+
+  readonly height: Gauge;
+  readonly blockIntervalSeconds: Histogram;
+  readonly blockTxs: Histogram;
+  readonly blockBytes: Histogram;
+  readonly blockExecSeconds: Histogram;
+  readonly blockCommitSeconds: Histogram;
+
+  readonly mempoolSize: Gauge;
+  readonly mempoolBytes: Gauge;
+  /** Label `code`: the LatticeError code of the rejection. */
+  readonly mempoolRejectedTotal: Counter<'code'>;
+
+  /** Label `outcome`: ok | failed. */
+  readonly txsTotal: Counter<'outcome'>;
+  /** Signature verifications performed; rate() gives verifications per second. */
+  readonly sigVerificationsTotal: Counter;
+  readonly sigVerifyCacheHitsTotal: Counter;
+
+  /** Label `method`: a registered method name, `<unknown>` or `<invalid>`. */
+  readonly rpcRequestDurationSeconds: Histogram<'method'>;
+  /** Labels `method` (as above) and `outcome`: ok | error | internal. */
+  readonly rpcRequestsTotal: Counter<'method' | 'outcome'>;
+  readonly wsConnections: Gauge;
+
+  constructor(opts: MetricsOptions = {}) {
+    const prefix = opts.prefix ?? 'lattice_';
+    const registry = new Registry();
+    this.registry = registry;
+    this.contentType = registry.contentType;
+    const registers = [registry];
+
+    this.height = new Gauge({
+      name: `${prefix}height`,
+      help: 'Height of the last committed block',
+      registers,
+    });
+    this.blockIntervalSeconds = new Histogram({
+      name: `${prefix}block_interval_seconds`,
+      help: 'Time between consecutive block headers',
+      buckets: [...BLOCK_INTERVAL_BUCKETS_SECONDS],
+      registers,
+    });
+    this.blockTxs = new Histogram({
+      name: `${prefix}block_txs`,
+      help: 'Transactions per committed block',
+      buckets: [...BLOCK_TXS_BUCKETS],
+      registers,
+    });
+    this.blockBytes = new Histogram({
+      name: `${prefix}block_bytes`,
+      help: 'Encoded size of committed blocks',
+      buckets: [...BLOCK_BYTES_BUCKETS],
+      registers,
+    });
+    this.blockExecSeconds = new Histogram({
+      name: `${prefix}block_exec_seconds`,
+      help: 'Time to execute a block (finalizeBlock)',
+      buckets: [...LATENCY_BUCKETS_SECONDS],
+      registers,
+    });
+    this.blockCommitSeconds = new Histogram({
+      name: `${prefix}block_commit_seconds`,
+      help: 'Time to commit a block and its state to disk',
+      buckets: [...LATENCY_BUCKETS_SECONDS],
+      registers,
+    });
+
+    this.mempoolSize = new Gauge({
+      name: `${prefix}mempool_size`,
+      help: 'Transactions in the mempool',
+      registers,
+    });
+    this.mempoolBytes = new Gauge({
+      name: `${prefix}mempool_bytes`,
+      help: 'Bytes of transactions in the mempool',
+      registers,
+    });
+    this.mempoolRejectedTotal = new Counter({
+      name: `${prefix}mempool_rejected_total`,
+      help: 'Transactions refused by the mempool, by error code',
+      labelNames: ['code'],
+      registers,
+    });
+
+    this.txsTotal = new Counter({
+      name: `${prefix}txs_total`,
+      help: 'Transactions executed in committed blocks, by outcome',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.sigVerificationsTotal = new Counter({
+      name: `${prefix}sig_verifications_total`,
+      help: 'Signature verifications performed',
+      registers,
+    });
+    this.sigVerifyCacheHitsTotal = new Counter({
+      name: `${prefix}sig_verify_cache_hits_total`,
+      help: 'Signature verifications skipped thanks to the verified-signature cache',
+      registers,
+    });
+
+    this.rpcRequestDurationSeconds = new Histogram({
+      name: `${prefix}rpc_request_duration_seconds`,
+      help: 'JSON-RPC request handling time, by method',
+      labelNames: ['method'],
+      buckets: [...LATENCY_BUCKETS_SECONDS],
+      registers,
+    });
+    this.rpcRequestsTotal = new Counter({
+      name: `${prefix}rpc_requests_total`,
+      help: 'JSON-RPC requests, by method and outcome',
+      labelNames: ['method', 'outcome'],
+      registers,
+    });
+    this.wsConnections = new Gauge({
+      name: `${prefix}rpc_ws_connections`,
+      help: 'Open WebSocket connections',
+      registers,
+    });
+
+    if (opts.collectDefault) collectDefaultMetrics({ register: registry, prefix });
+  }
+
+  /** The registry in the Prometheus text exposition format. */
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+}

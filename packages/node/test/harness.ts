@@ -1,0 +1,141 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { create } from '@bufbuild/protobuf';
+import { buildSignedTx, CoinSchema, MsgSendSchema, packAny, type UnsignedTx } from '@lattice/codec';
+import {
+  ALG_ML_DSA_44,
+  addressFromPublicKey,
+  type PrivateKey,
+  privateKeyFromSeed,
+  SIGN_CONTEXT_TX,
+} from '@lattice/crypto';
+import { silentLogger } from '@lattice/utils';
+import { type InitResult, initHome } from '../src/init.ts';
+import { LatticeNode } from '../src/node.ts';
+
+export interface TestAccount {
+  key: PrivateKey;
+  address: string;
+}
+
+/** Deterministic test keys: seed i is 32 bytes of i. */
+export function testAccount(i: number, alg = ALG_ML_DSA_44): TestAccount {
+  const key = privateKeyFromSeed(alg, new Uint8Array(32).fill(i));
+  return { key, address: addressFromPublicKey(alg, key.publicKey) };
+}
+
+export interface TestNet {
+  home: string;
+  node: LatticeNode;
+  init: InitResult;
+  accounts: TestAccount[];
+  rpc<T = unknown>(method: string, params?: unknown[]): Promise<T>;
+  rpcRaw(
+    method: string,
+    params?: unknown[],
+  ): Promise<{ result?: unknown; error?: { code: number; message: string; data?: { code: string } } }>;
+  stop(): Promise<void>;
+}
+
+export const FUNDED_UDRT = 1_000_000_000_000n;
+export const FUNDED_UDGT = 1_000_000_000n;
+
+/** A single-validator node on an ephemeral port with `n` funded accounts; blocks on demand. */
+export async function startTestNet(
+  opts: { accounts?: number; manualBlocks?: boolean; faucet?: boolean } = {},
+): Promise<TestNet> {
+  const home = mkdtempSync(join(tmpdir(), 'lattice-test-'));
+  const accounts = Array.from({ length: opts.accounts ?? 3 }, (_, i) => testAccount(i + 1));
+  const init = initHome({
+    home,
+    chainId: 'lattice-test-1',
+    faucet: opts.faucet ?? false,
+    accounts: accounts.map((a) => ({
+      address: a.address,
+      coins: [
+        { denom: 'udrt', amount: FUNDED_UDRT },
+        { denom: 'udgt', amount: FUNDED_UDGT },
+      ],
+    })),
+    config: (c) => {
+      c.rpc.port = 0;
+      c.verifier.threads = 1;
+    },
+  });
+  const node = await LatticeNode.start({
+    home,
+    logger: silentLogger,
+    manualBlocks: opts.manualBlocks ?? true,
+    checkInvariants: true,
+    noSync: true,
+  });
+  let id = 1;
+  const rpcRaw = async (method: string, params: unknown[] = []) => {
+    const res = await fetch(node.rpcUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: id++, method, params }),
+    });
+    return (await res.json()) as {
+      result?: unknown;
+      error?: { code: number; message: string; data?: { code: string } };
+    };
+  };
+  return {
+    home,
+    node,
+    init,
+    accounts,
+    rpcRaw,
+    async rpc<T>(method: string, params: unknown[] = []) {
+      const r = await rpcRaw(method, params);
+      if (r.error) throw new Error(`${method}: ${r.error.data?.code} ${r.error.message}`);
+      return r.result as T;
+    },
+    async stop() {
+      await node.stop();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface SendTxOptions {
+  from: TestAccount;
+  to: string;
+  amount?: { denom: string; amount: string }[];
+  sequence: bigint;
+  accountNumber: bigint;
+  chainId?: string;
+  fee?: bigint;
+  gasLimit?: bigint;
+  withPubKey?: boolean;
+  signer?: PrivateKey;
+  memo?: string;
+}
+
+/** A signed MsgSend; every field can be bent to build the bad inputs the tests need. */
+export function sendTx(o: SendTxOptions, tweak?: (u: UnsignedTx) => void): Uint8Array {
+  const msg = create(MsgSendSchema, {
+    fromAddress: o.from.address,
+    toAddress: o.to,
+    amount: (o.amount ?? [{ denom: 'udrt', amount: '1000' }]).map((c) => create(CoinSchema, c)),
+  });
+  const unsigned: UnsignedTx = {
+    chainId: o.chainId ?? 'lattice-test-1',
+    messages: [packAny(MsgSendSchema, msg)],
+    memo: o.memo,
+    fee: { denom: 'udrt', amount: o.fee ?? 2_000n },
+    gasLimit: o.gasLimit ?? 200_000n,
+    sequence: o.sequence,
+    accountNumber: o.accountNumber,
+    publicKey: o.withPubKey === false ? undefined : { algorithm: o.from.key.alg, key: o.from.key.publicKey },
+  };
+  tweak?.(unsigned);
+  const signer = o.signer ?? o.from.key;
+  return buildSignedTx(unsigned, (b) => signer.sign(b, SIGN_CONTEXT_TX)).bytes;
+}
+
+export function hex(b: Uint8Array): string {
+  return `0x${Buffer.from(b).toString('hex')}`;
+}

@@ -1,0 +1,5 @@
+export * from './client.ts';
+export * from './rpc.ts';
+export type * from './signer.ts';
+export type * from './types.ts';
+export * from './wallet.ts';

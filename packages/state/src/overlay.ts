@@ -1,0 +1,75 @@
+import { assert } from '@lattice/utils';
+import type { StateReader, StateWrite } from './types.ts';
+
+/** Keys as latin1 strings: one char per byte, so string order is key-byte order. */
+function keyString(key: Uint8Array): string {
+  return (Buffer.isBuffer(key) ? key : Buffer.from(key.buffer, key.byteOffset, key.byteLength)).toString(
+    'latin1',
+  );
+}
+
+function keyBytes(s: string): Uint8Array {
+  const b = Buffer.from(s, 'latin1');
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
+/**
+ * A write cache over a parent reader: tx-level overlays sit on a block-level overlay, which sits
+ * on the committed state. Values are kept by reference; callers must not mutate them afterwards.
+ */
+export class Overlay implements StateReader {
+  readonly #parent: StateReader;
+  /** null marks a deletion that hides the parent's value. */
+  #changes = new Map<string, Uint8Array | null>();
+
+  constructor(parent: StateReader) {
+    this.#parent = parent;
+  }
+
+  get(key: Uint8Array): Uint8Array | undefined {
+    const v = this.#changes.get(keyString(key));
+    if (v === undefined) return this.#parent.get(key);
+    return v ?? undefined;
+  }
+
+  set(key: Uint8Array, value: Uint8Array): void {
+    this.#changes.set(keyString(key), value);
+  }
+
+  delete(key: Uint8Array): void {
+    this.#changes.set(keyString(key), null);
+  }
+
+  /** Moves this overlay's changes into its parent overlay and leaves this one empty. */
+  commitToParent(): void {
+    const parent = this.#parent;
+    assert(parent instanceof Overlay, 'commitToParent needs an Overlay as parent');
+    const target = parent.#changes;
+    if (target.size === 0) {
+      parent.#changes = this.#changes;
+      this.#changes = new Map();
+      return;
+    }
+    for (const [k, v] of this.#changes) target.set(k, v);
+    this.#changes.clear();
+  }
+
+  discard(): void {
+    this.#changes.clear();
+  }
+
+  /** The changes (deletions as null values), sorted by key bytes. */
+  writes(): StateWrite[] {
+    const keys = [...this.#changes.keys()].sort();
+    const out: StateWrite[] = new Array(keys.length);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      out[i] = { key: keyBytes(k), value: this.#changes.get(k) as Uint8Array | null };
+    }
+    return out;
+  }
+
+  get size(): number {
+    return this.#changes.size;
+  }
+}

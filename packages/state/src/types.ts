@@ -1,0 +1,6 @@
+/** A state change; value null deletes the key. */
+export type StateWrite = { key: Uint8Array; value: Uint8Array | null };
+
+export interface StateReader {
+  get(key: Uint8Array): Uint8Array | undefined;
+}
