@@ -11,7 +11,6 @@ import {
 } from '@lattice/codec';
 import {
   addressBytesFromPublicKey,
-  formatAddress,
   SIGN_CONTEXT_TX,
   type SignatureVerifier,
   type VerifyRequest,
@@ -32,14 +31,13 @@ import {
   ceilDiv,
   equalBytes,
   LatticeError,
-  LruCache,
   maxBigint,
   parseDecimal,
   toHex,
   toLatticeError,
   utf8,
 } from '@lattice/utils';
-import { type Coin, decodeAmount, formatCoins } from './amount.ts';
+import { type Coin, decodeAmount } from './amount.ts';
 import { type AppEvent, event } from './events.ts';
 import { GasKV, GasMeter } from './gas.ts';
 import type { Genesis } from './genesis.ts';
@@ -51,7 +49,7 @@ import {
   PREFIX_DENOM_METADATA,
 } from './keys.ts';
 import type { KVStore } from './kv.ts';
-import { type Account, AuthKeeper } from './modules/auth.ts';
+import { type Account, type AccountPubKey, AuthKeeper } from './modules/auth.ts';
 import { BankKeeper } from './modules/bank.ts';
 import { VerifiedSignatureCache } from './sigcache.ts';
 import { type DecodedTx, decodeTx } from './tx.ts';
@@ -83,6 +81,8 @@ export interface FinalizeBlockRequest {
 
 export interface FinalizeBlockResult {
   txResults: ExecTxResult[];
+  /** The hash of each tx, in block order (undecodable ones included). */
+  txHashes: Uint8Array[];
   appHash: Uint8Array;
 }
 
@@ -109,9 +109,6 @@ interface ChainParams {
   initialHeight: number;
 }
 
-/** One decoded tx is reused from checkTx to finalizeBlock instead of being decoded twice. */
-const DECODED_CACHE_SIZE = 50_000;
-
 /**
  * The Lattice state machine. Deterministic: everything it computes in finalizeBlock depends
  * only on the committed state and the block (its height, time and txs).
@@ -123,7 +120,11 @@ export class LatticeApp {
   readonly #auth = new AuthKeeper();
   readonly #bank = new BankKeeper(this.#auth);
   readonly #sigCache = new VerifiedSignatureCache();
-  readonly #decoded = new LruCache<string, DecodedTx>(DECODED_CACHE_SIZE);
+  /**
+   * A tx decoded at admission is reused when its block executes: the mempool hands the same
+   * bytes object to the proposal, so identity is the key and the entry lives as long as they do.
+   */
+  readonly #decoded = new WeakMap<Uint8Array, DecodedTx>();
   readonly #localMinGasPrice: bigint;
   #params: ChainParams | undefined;
   #checkState: Overlay;
@@ -196,10 +197,14 @@ export class LatticeApp {
    * success applies it there so the same sender's next sequence is accepted. Signatures are
    * verified off-thread first, in parallel; the stateful part runs strictly in arrival order.
    */
-  async checkTx(bytes: Uint8Array, admit?: (accepted: CheckTxAccepted) => void): Promise<CheckTxResult> {
+  async checkTx(
+    bytes: Uint8Array,
+    admit?: (accepted: CheckTxAccepted) => void,
+    knownHash?: Uint8Array,
+  ): Promise<CheckTxResult> {
     let tx: DecodedTx;
     try {
-      tx = this.#decode(bytes);
+      tx = this.#decode(bytes, knownHash);
     } catch (e) {
       return { ok: false, error: toLatticeError(e, 'TX_MALFORMED'), hashHex: undefined };
     }
@@ -268,9 +273,9 @@ export class LatticeApp {
     return out;
   }
 
-  #decode(bytes: Uint8Array): DecodedTx {
-    const tx = decodeTx(bytes, this.chainId);
-    this.#decoded.set(tx.hashHex, tx);
+  #decode(bytes: Uint8Array, knownHash?: Uint8Array): DecodedTx {
+    const tx = decodeTx(bytes, this.chainId, knownHash);
+    this.#decoded.set(bytes, tx);
     return tx;
   }
 
@@ -326,7 +331,8 @@ export class LatticeApp {
     });
     const staged = this.#state.stage(req.height, block.writes());
     this.#pending = { height: req.height, staged, params };
-    return { txResults, appHash: staged.root };
+    const txHashes = decoded.map((d, i) => (d instanceof LatticeError ? txHash(req.txs[i]!) : d.hash));
+    return { txResults, txHashes, appHash: staged.root };
   }
 
   /** Persists the pending state; must run inside the store transaction that also writes the block. */
@@ -346,8 +352,7 @@ export class LatticeApp {
   }
 
   #decodeCached(bytes: Uint8Array): DecodedTx {
-    const cached = this.#decoded.get(toHex(txHash(bytes)));
-    return cached && equalBytes(cached.bytes, bytes) ? cached : decodeTx(bytes, this.chainId);
+    return this.#decoded.get(bytes) ?? decodeTx(bytes, this.chainId);
   }
 
   #feeCollector(): Uint8Array {
@@ -390,6 +395,10 @@ export class LatticeApp {
 
   account(address: Uint8Array, height?: number): Account | undefined {
     return this.#auth.getAccount(this.#reader(height), address);
+  }
+
+  pubKey(address: Uint8Array, height?: number): AccountPubKey | undefined {
+    return this.#auth.getPubKey(this.#reader(height), address);
   }
 
   /** The account as the mempool sees it: the next sequence to use includes pending txs. */
@@ -459,7 +468,7 @@ export class LatticeApp {
     for (const tx of txs) {
       const acc = this.#auth.getAccount(view, tx.signer);
       if (!acc) continue;
-      const pk = tx.pubKey ?? acc.pubKey;
+      const pk = tx.pubKey ?? this.#auth.getPubKey(view, tx.signer);
       if (!pk) continue;
       const key = VerifiedSignatureCache.key(tx.hashHex, acc.accountNumber);
       if (this.#sigCache.has(key)) continue;
@@ -506,7 +515,9 @@ export class LatticeApp {
   #runTx(kv: Overlay, tx: DecodedTx, mode: TxMode, height: number, params: ChainParams): TxOutcome {
     const simulate = mode === 'simulate';
     const meter = new GasMeter(simulate ? TX_GAS_LIMIT_MAX : tx.gasLimit);
-    const events: AppEvent[] = [];
+    // Admission never shows events to anyone, so it does not build them.
+    const wantEvents = mode === 'deliver' || mode === 'simulate';
+    const events: AppEvent[] | undefined = wantEvents ? [] : undefined;
     const ante = new Overlay(kv);
     try {
       this.#ante(ante, tx, mode, height, params, meter, events);
@@ -515,14 +526,14 @@ export class LatticeApp {
       return { error: toLatticeError(e), gasWanted: tx.gasLimit, gasUsed: meter.used, events: [] };
     }
     const msgs = new Overlay(ante);
-    const msgEvents: AppEvent[] = [];
+    const msgEvents: AppEvent[] | undefined = wantEvents ? [] : undefined;
     try {
       const gkv = new GasKV(msgs, meter);
       for (const m of tx.msgs) m.execute({ kv: gkv, events: msgEvents, bank: this.#bank });
     } catch (e) {
       msgs.discard();
       ante.commitToParent();
-      return { error: toLatticeError(e), gasWanted: tx.gasLimit, gasUsed: meter.used, events };
+      return { error: toLatticeError(e), gasWanted: tx.gasLimit, gasUsed: meter.used, events: events ?? [] };
     }
     msgs.commitToParent();
     ante.commitToParent();
@@ -530,7 +541,7 @@ export class LatticeApp {
       error: undefined,
       gasWanted: tx.gasLimit,
       gasUsed: meter.used,
-      events: [...events, ...msgEvents],
+      events: events && msgEvents ? events.concat(msgEvents) : [],
     };
   }
 
@@ -541,7 +552,7 @@ export class LatticeApp {
     height: number,
     params: ChainParams,
     meter: GasMeter,
-    events: AppEvent[],
+    events: AppEvent[] | undefined,
   ): void {
     const timeout = tx.body.timeoutHeight;
     if (timeout !== 0n && BigInt(height) > timeout) {
@@ -554,7 +565,7 @@ export class LatticeApp {
         'the signer account does not exist: it has never received funds',
       );
     }
-    const pk = this.#resolvePubKey(tx, acc);
+    const { pk, isNew } = this.#resolvePubKey(tx, this.#auth.getPubKey(kv, tx.signer));
     const intrinsic =
       GAS_TX_BASE + GAS_PER_TX_BYTE * BigInt(tx.bytes.length) + (GAS_SIG_VERIFY[pk.alg] ?? 0n);
     if (mode !== 'simulate' && tx.gasLimit < intrinsic) {
@@ -604,25 +615,21 @@ export class LatticeApp {
       this.#bank.add(kv, this.#feeCollector(), coins);
     }
     acc.sequence += 1n;
-    if (!acc.pubKey) acc.pubKey = pk;
     this.#auth.setAccount(kv, acc);
-    events.push(
-      event('tx', {
-        fee: formatCoins([{ denom: DENOM_DRT, amount: tx.fee }]),
-        fee_payer: formatAddress(tx.signer),
-      }),
-    );
+    if (isNew) this.#auth.setPubKey(kv, tx.signer, pk);
+    events?.push(event('tx', { fee: `${tx.fee}${DENOM_DRT}`, fee_payer: tx.msgs[0]!.signerText }));
   }
 
-  #resolvePubKey(tx: DecodedTx, acc: Account): { alg: number; key: Uint8Array } {
-    if (acc.pubKey) {
-      if (tx.pubKey && (tx.pubKey.alg !== acc.pubKey.alg || !equalBytes(tx.pubKey.key, acc.pubKey.key))) {
+  /** The key that must verify this tx: the stored one, or the one the account's first tx carries. */
+  #resolvePubKey(tx: DecodedTx, stored: AccountPubKey | undefined): { pk: AccountPubKey; isNew: boolean } {
+    if (stored) {
+      if (tx.pubKey && (tx.pubKey.alg !== stored.alg || !equalBytes(tx.pubKey.key, stored.key))) {
         throw new LatticeError(
           'TX_PUBKEY_MISMATCH',
           'the public key in the tx differs from the one stored for this account',
         );
       }
-      return acc.pubKey;
+      return { pk: stored, isNew: false };
     }
     if (!tx.pubKey) {
       throw new LatticeError(
@@ -633,6 +640,6 @@ export class LatticeApp {
     if (!equalBytes(addressBytesFromPublicKey(tx.pubKey.alg, tx.pubKey.key), tx.signer)) {
       throw new LatticeError('TX_PUBKEY_MISMATCH', 'the public key does not belong to the signer address');
     }
-    return tx.pubKey;
+    return { pk: tx.pubKey, isNew: true };
   }
 }

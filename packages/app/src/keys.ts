@@ -11,6 +11,7 @@ export const PREFIX_BALANCE = 0x10;
 export const PREFIX_SUPPLY = 0x11;
 export const PREFIX_DENOM_METADATA = 0x12;
 export const PREFIX_PARAMS = 0x03;
+export const PREFIX_PUBKEY = 0x04;
 
 export const KEY_NEXT_ACCOUNT_NUMBER = concatBytes(
   new Uint8Array([PREFIX_GLOBAL]),
@@ -21,6 +22,10 @@ export const KEY_RESERVE_ADDRESS = concatBytes(new Uint8Array([PREFIX_GLOBAL]), 
 
 export function accountKey(address: Uint8Array): Uint8Array {
   return concatBytes(new Uint8Array([PREFIX_ACCOUNT]), address);
+}
+
+export function pubKeyKey(address: Uint8Array): Uint8Array {
+  return concatBytes(new Uint8Array([PREFIX_PUBKEY]), address);
 }
 
 export function balanceKey(address: Uint8Array, denom: string): Uint8Array {

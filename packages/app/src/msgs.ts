@@ -1,7 +1,7 @@
 import { type DescMessage, fromBinary, type MessageShape } from '@bufbuild/protobuf';
 import type { Any } from '@bufbuild/protobuf/wkt';
 import { MsgMultiSendSchema, MsgSendSchema } from '@lattice/codec';
-import { formatAddress, parseAddress } from '@lattice/crypto';
+import { parseAddress } from '@lattice/crypto';
 import { MULTISEND_IO_MAX } from '@lattice/params';
 import { isLatticeError, LatticeError } from '@lattice/utils';
 import { addAmounts, type Coin, formatCoins, parseCoins } from './amount.ts';
@@ -12,7 +12,8 @@ import type { BankKeeper } from './modules/bank.ts';
 
 export interface MsgContext {
   kv: KVStore;
-  events: AppEvent[];
+  /** Undefined when nobody will read them (checkTx): building events is not free. */
+  events: AppEvent[] | undefined;
   bank: BankKeeper;
 }
 
@@ -20,6 +21,8 @@ export interface MsgContext {
 export interface ValidatedMsg {
   typeUrl: string;
   signer: Uint8Array;
+  /** The signer's canonical bech32m string, for events. */
+  signerText: string;
   execute(ctx: MsgContext): void;
 }
 
@@ -29,10 +32,13 @@ interface MsgHandler<S extends DescMessage> {
   validate(msg: MessageShape<S>): ValidatedMsg;
 }
 
-/** Parses an address inside a message; a malformed one is the sender's fault, not a key error. */
-export function parseMsgAddress(address: string, field: string): Uint8Array {
+/**
+ * Parses an address inside a message; a malformed one is the sender's fault, not a key error.
+ * Returns the bytes and the canonical (lower-case) string, which events reuse.
+ */
+export function parseMsgAddress(address: string, field: string): { bytes: Uint8Array; text: string } {
   try {
-    return parseAddress(address);
+    return { bytes: parseAddress(address), text: address.toLowerCase() };
   } catch (e) {
     if (isLatticeError(e, 'ADDRESS_INVALID')) {
       throw new LatticeError('TX_INVALID_ADDRESS', `${field}: ${e.message}`, { field });
@@ -41,8 +47,8 @@ export function parseMsgAddress(address: string, field: string): Uint8Array {
   }
 }
 
-function messageEvent(typeUrl: string, module: string, sender: Uint8Array): AppEvent {
-  return event('message', { action: typeUrl, module, sender: formatAddress(sender) });
+function messageEvent(typeUrl: string, module: string, sender: string): AppEvent {
+  return event('message', { action: typeUrl, module, sender });
 }
 
 const msgSend: MsgHandler<typeof MsgSendSchema> = {
@@ -55,10 +61,18 @@ const msgSend: MsgHandler<typeof MsgSendSchema> = {
     const typeUrl = `/${MsgSendSchema.typeName}`;
     return {
       typeUrl,
-      signer: from,
+      signer: from.bytes,
+      signerText: from.text,
       execute(ctx) {
-        ctx.events.push(messageEvent(typeUrl, 'bank', from));
-        ctx.bank.send(ctx.kv, from, to, coins, ctx.events);
+        ctx.bank.send(ctx.kv, from.bytes, to.bytes, coins);
+        if (!ctx.events) return;
+        const amount = formatCoins(coins);
+        ctx.events.push(
+          messageEvent(typeUrl, 'bank', from.text),
+          event('coin_spent', { spender: from.text, amount }),
+          event('coin_received', { receiver: to.text, amount }),
+          event('transfer', { recipient: to.text, sender: from.text, amount }),
+        );
       },
     };
   },
@@ -99,17 +113,23 @@ const msgMultiSend: MsgHandler<typeof MsgMultiSendSchema> = {
     const typeUrl = `/${MsgMultiSendSchema.typeName}`;
     return {
       typeUrl,
-      signer: from,
+      signer: from.bytes,
+      signerText: from.text,
       execute(ctx) {
-        ctx.events.push(messageEvent(typeUrl, 'bank', from));
         for (const c of inCoins) ctx.bank.requireKnownDenom(ctx.kv, c.denom);
-        ctx.bank.subtract(ctx.kv, from, inCoins);
-        ctx.events.push(event('coin_spent', { spender: formatAddress(from), amount: formatCoins(inCoins) }));
+        ctx.bank.subtract(ctx.kv, from.bytes, inCoins);
+        for (const o of outputs) ctx.bank.add(ctx.kv, o.to.bytes, o.coins);
+        if (!ctx.events) return;
+        ctx.events.push(
+          messageEvent(typeUrl, 'bank', from.text),
+          event('coin_spent', { spender: from.text, amount: formatCoins(inCoins) }),
+        );
         for (const o of outputs) {
-          ctx.bank.add(ctx.kv, o.to, o.coins);
-          const receiver = formatAddress(o.to);
-          ctx.events.push(event('coin_received', { receiver, amount: formatCoins(o.coins) }));
-          ctx.events.push(event('transfer', { recipient: receiver, amount: formatCoins(o.coins) }));
+          const amount = formatCoins(o.coins);
+          ctx.events.push(
+            event('coin_received', { receiver: o.to.text, amount }),
+            event('transfer', { recipient: o.to.text, sender: from.text, amount }),
+          );
         }
       },
     };

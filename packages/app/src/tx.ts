@@ -34,7 +34,7 @@ export interface DecodedTx {
 }
 
 /** Decodes and validates a transaction statelessly; every failure is a LatticeError with a TX_ code. */
-export function decodeTx(bytes: Uint8Array, chainId: string): DecodedTx {
+export function decodeTx(bytes: Uint8Array, chainId: string, knownHash?: Uint8Array): DecodedTx {
   if (bytes.length > TX_BYTES_MAX) {
     throw new LatticeError(
       'TX_TOO_LARGE',
@@ -111,7 +111,7 @@ export function decodeTx(bytes: Uint8Array, chainId: string): DecodedTx {
     throw new LatticeError('TX_INVALID_FEE', `fees are paid in ${DENOM_DRT} only`);
   }
   if (fee.amount.length === 1) feeAmount = parseAmount(fee.amount[0]!.amount, 'fee');
-  const hash = txHash(bytes);
+  const hash = knownHash ?? txHash(bytes);
   return {
     bytes,
     hash,

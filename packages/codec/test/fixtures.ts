@@ -1,5 +1,6 @@
 // Shared sample messages: one populated instance of every schema, and typical txs and blocks.
 import {
+  AccountStateSchema,
   AuthInfoSchema,
   BaseAccountSchema,
   BlockIDSchema,
@@ -262,6 +263,7 @@ export const SAMPLES: { schema: DescMessage; value: Message }[] = [
     BaseAccountSchema,
     create(BaseAccountSchema, { address: ADDR_A, pubKey, accountNumber: 1n, sequence: 2n }),
   ),
+  sample(AccountStateSchema, create(AccountStateSchema, { accountNumber: 7n, sequence: 300n })),
   sample(EventAttributeSchema, event.attributes[0]!),
   sample(EventSchema, event),
   sample(ExecTxResultSchema, execTxResult),

@@ -28,7 +28,6 @@ import {
   SignedMsgType,
   timestampFromMs,
   timestampToMs,
-  txHash,
   type Validator,
   ValidatorSchema,
   validatorsHash,
@@ -259,7 +258,7 @@ export class Chain {
     for (const sig of commit.signatures) {
       if (sig.blockIdFlag !== BlockIdFlag.COMMIT) continue;
       const v = this.validators.find((x) => equalBytes(x.address, sig.validatorAddress));
-      if (!v || !v.pubKey) throw new LatticeError('BLOCK_INVALID', 'commit signed by an unknown validator');
+      if (!v?.pubKey) throw new LatticeError('BLOCK_INVALID', 'commit signed by an unknown validator');
       const bytes = voteSignBytes(this.#genesis.chainId, {
         type: SignedMsgType.PRECOMMIT,
         height: commit.height,
@@ -285,7 +284,7 @@ export class Chain {
     const height = Number(header.height);
     const txs = block.data!.txs;
     const t0 = performance.now();
-    const { txResults, appHash } = await this.#app.finalizeBlock({
+    const { txResults, txHashes, appHash } = await this.#app.finalizeBlock({
       height,
       timeMs: timestampToMs(header.time!),
       txs,
@@ -294,7 +293,6 @@ export class Chain {
     const blockBytes = toBinary(BlockSchema, block);
     const commitBytes = toBinary(CommitSchema, commit);
     const results = create(BlockResultsSchema, { height: BigInt(height), txResults, appHash });
-    const txHashes = txs.map((t) => txHash(t));
     try {
       this.#store.transaction(() => {
         this.#store.blocks.put({ height, hash, block: blockBytes, commit: commitBytes });

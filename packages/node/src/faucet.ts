@@ -68,7 +68,9 @@ export class Faucet {
         gasLimit: FAUCET_GAS_LIMIT,
         sequence: acc.sequence,
         accountNumber: acc.accountNumber,
-        publicKey: acc.pubKey ? undefined : { algorithm: this.#key.alg, key: this.#key.publicKey },
+        publicKey: this.#app.pubKey(this.#address)
+          ? undefined
+          : { algorithm: this.#key.alg, key: this.#key.publicKey },
       },
       (signBytes) => this.#key.sign(signBytes, SIGN_CONTEXT_TX),
     );

@@ -61,7 +61,11 @@ export class TxIngress {
         height,
       });
     }
-    const res = await this.#app.checkTx(bytes, (ok) => this.#mempool.add(ok.tx, ok.priority, ok.gasWanted));
+    const res = await this.#app.checkTx(
+      bytes,
+      (ok) => this.#mempool.add(ok.tx, ok.priority, ok.gasWanted),
+      hash,
+    );
     if (!res.ok) throw res.error;
     this.#metrics?.mempoolSize.set(this.#mempool.size);
     this.#metrics?.mempoolBytes.set(this.#mempool.bytes);

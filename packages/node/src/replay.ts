@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { LatticeApp } from '@lattice/app';
-import { BlockResultsSchema, decodeBlock, decodeMessage, timestampToMs } from '@lattice/codec';
+import { BlockResultsSchema, decodeBlock, decodeMessage, resultsHash, timestampToMs } from '@lattice/codec';
 import { InlineVerifier } from '@lattice/crypto';
 import { AuthenticatedState } from '@lattice/state';
 import { Store } from '@lattice/store';
@@ -10,7 +10,8 @@ import { readGenesis } from './node.ts';
 
 /**
  * Re-executes every block of a node's store into a fresh state and checks each resulting app
- * hash against the one recorded (the next header's app_hash and the stored block results).
+ * hash against the one recorded (the next header's app_hash and the stored block results), and
+ * the tx results likewise (the next header's last_results_hash and the stored receipts).
  * This is the determinism check, and the same path a node takes when its app lags its blocks.
  */
 export async function replayChain(opts: {
@@ -34,6 +35,7 @@ export async function replayChain(opts: {
     target.transaction(() => app.commit());
     const total = source.blocks.latestHeight();
     let lastAppHash = app.appHash;
+    let lastResultsHash = resultsHash([]);
     for (let h = genesis.initialHeight; h <= total; h++) {
       const raw = source.blocks.getBlock(h);
       if (!raw) throw new LatticeError('STATE_CORRUPT', `block ${h} missing from the source store`);
@@ -45,7 +47,14 @@ export async function replayChain(opts: {
           { height: h },
         );
       }
-      const { appHash } = await app.finalizeBlock({
+      if (!equalBytes(block.header!.lastResultsHash, lastResultsHash)) {
+        throw new LatticeError(
+          'STATE_CORRUPT',
+          `block ${h} header last results hash differs from the replayed results of ${h - 1}`,
+          { height: h - 1 },
+        );
+      }
+      const { appHash, txResults } = await app.finalizeBlock({
         height: h,
         timeMs: timestampToMs(block.header!.time!),
         txs: block.data!.txs,
@@ -62,6 +71,13 @@ export async function replayChain(opts: {
             height: h,
           },
         );
+      }
+      // Receipts are consensus data too (the next header commits to them), not just the state.
+      lastResultsHash = resultsHash(txResults);
+      if (!equalBytes(resultsHash(recorded.txResults), lastResultsHash)) {
+        throw new LatticeError('STATE_CORRUPT', `tx results differ from the recorded ones at height ${h}`, {
+          height: h,
+        });
       }
       lastAppHash = appHash;
       opts.onProgress?.(h, total);

@@ -208,12 +208,13 @@ export function registerMethods(server: RpcServer, s: RpcServices): void {
     const acc = s.app.account(address, height);
     if (!acc) return null;
     const pending = height === undefined ? s.app.pendingAccount(address) : undefined;
+    const pk = s.app.pubKey(address, height);
     return {
       address: formatAddress(address),
       accountNumber: acc.accountNumber.toString(),
       sequence: acc.sequence.toString(),
       pendingSequence: (pending ?? acc).sequence.toString(),
-      publicKey: acc.pubKey ? { algorithm: acc.pubKey.alg, key: to0x(acc.pubKey.key) } : null,
+      publicKey: pk ? { algorithm: pk.alg, key: to0x(pk.key) } : null,
     };
   });
 
@@ -394,18 +395,27 @@ export function defineTopics(server: RpcServer): void {
 }
 
 export function publishBlock(server: RpcServer, b: CommittedBlock): void {
-  const header = headerView(b.hash, b.block);
-  server.publish('newBlocks', { ...header, txs: b.txHashes.map(to0x), appHashAfter: to0x(b.appHash) });
+  // Receipts are only built for topics someone listens to: a block can carry thousands of txs.
+  if (server.subscriberCount('newBlocks') > 0) {
+    const header = headerView(b.hash, b.block);
+    server.publish('newBlocks', { ...header, txs: b.txHashes.map(to0x), appHashAfter: to0x(b.appHash) });
+  }
+  const wantTxs = server.subscriberCount('newTxs') > 0;
+  const wantEvents = server.subscriberCount('events') > 0;
+  if (!wantTxs && !wantEvents) return;
   b.txHashes.forEach((hash, index) => {
-    const result = b.results[index]!;
-    const receipt = receiptView(hash, { height: b.height, index }, result);
-    const transfers = receipt.events.filter((e) => e.type === 'transfer' || e.type === 'coin_received');
-    const recipients = [
-      ...new Set(transfers.map((e) => e.attributes.recipient ?? e.attributes.receiver).filter(Boolean)),
-    ];
-    const sender = receipt.events.find((e) => e.type === 'tx')?.attributes.fee_payer ?? '';
-    server.publish('newTxs', { ...receipt, sender, recipients });
-    for (const e of receipt.events)
-      server.publish('events', { ...e, txHash: receipt.hash, height: receipt.height });
+    const receipt = receiptView(hash, { height: b.height, index }, b.results[index]!);
+    if (wantTxs) {
+      const transfers = receipt.events.filter((e) => e.type === 'transfer' || e.type === 'coin_received');
+      const recipients = [
+        ...new Set(transfers.map((e) => e.attributes.recipient ?? e.attributes.receiver).filter(Boolean)),
+      ];
+      const sender = receipt.events.find((e) => e.type === 'tx')?.attributes.fee_payer ?? '';
+      server.publish('newTxs', { ...receipt, sender, recipients });
+    }
+    if (wantEvents) {
+      for (const e of receipt.events)
+        server.publish('events', { ...e, txHash: receipt.hash, height: receipt.height });
+    }
   });
 }

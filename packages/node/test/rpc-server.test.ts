@@ -87,7 +87,9 @@ describe('RpcServer over HTTP', TIMEOUT, () => {
       return o;
     });
     server.register('slowFirst', async (params) => {
-      // Several turns of the microtask queue, so that a concurrent batch would reorder.
+      // Takes its place synchronously, then finishes late: the batch must not wait for it
+      // before starting the next entry, yet the synchronous parts run in request order.
+      order.push(`start:${String((params as string[])[0])}`);
       for (let i = 0; i < 10; i++) await Promise.resolve();
       order.push(String((params as string[])[0]));
       return true;
@@ -157,13 +159,17 @@ describe('RpcServer over HTTP', TIMEOUT, () => {
     assert.equal(out[2].error.code, JSONRPC_METHOD_NOT_FOUND);
   });
 
-  test('batch entries run one after the other, in order', async () => {
+  test('batch entries start in request order and run concurrently; responses keep request order', async () => {
     order.length = 0;
-    await rpc(url, [
+    const out = await rpc(url, [
       { jsonrpc: '2.0', id: 1, method: 'slowFirst', params: ['first'] },
       { jsonrpc: '2.0', id: 2, method: 'fastSecond', params: ['second'] },
     ]);
-    assert.deepEqual(order, ['first', 'second']);
+    assert.deepEqual(order, ['start:first', 'second', 'first']);
+    assert.deepEqual(
+      (out as { id: number }[]).map((r) => r.id),
+      [1, 2],
+    );
   });
 
   test('notifications alone get HTTP 204 and no body', async () => {

@@ -4,12 +4,14 @@ import { assert, LatticeError, LruCache } from '@lattice/utils';
 import { EMPTY_ROOT, RADIX } from './format.ts';
 import { hashBytes, leafHash, nibbleOf, sha256 } from './hash.ts';
 import {
-  checkNode,
   childAt,
   decodeRoot,
   encodeRoot,
   type InternalNode,
+  locatorOffset,
+  locatorPage,
   type NodeRef,
+  nodeFromPage,
   nodeMask,
   readRecordKey,
   readValue,
@@ -35,7 +37,7 @@ export interface StateProofResult {
 
 export interface AuthenticatedStateOptions {
   store: Store;
-  /** Internal node records kept in memory; the top levels are touched by every block. */
+  /** Internal node records kept in memory (count); the top levels are touched by every block. */
   nodeCacheSize?: number;
 }
 
@@ -43,7 +45,7 @@ export interface AuthenticatedStateOptions {
 interface Version {
   readonly height: number;
   readonly root: NodeRef | undefined;
-  readonly nextNode: number;
+  readonly nextPage: number;
   readonly nextChunk: number;
 }
 
@@ -87,14 +89,14 @@ export class AuthenticatedState implements StateReader {
   }
 
   #loadVersion(): Version {
-    const lastNode = this.#nodes.firstKey(true);
+    const lastPage = this.#nodes.firstKey(true);
     const lastChunk = this.#values.firstKey(true);
-    const nextNode = lastNode === undefined ? 1 : readRecordKey(lastNode) + 1;
+    const nextPage = lastPage === undefined ? 1 : readRecordKey(lastPage) + 1;
     const nextChunk = lastChunk === undefined ? 1 : readRecordKey(lastChunk) + 1;
     for (const { key, value } of this.#roots.getRange({ reverse: true, limit: 1 })) {
-      return { height: readHeightKey(key), root: decodeRoot(value), nextNode, nextChunk };
+      return { height: readHeightKey(key), root: decodeRoot(value), nextPage, nextChunk };
     }
-    return { height: 0, root: undefined, nextNode, nextChunk };
+    return { height: 0, root: undefined, nextPage, nextChunk };
   }
 
   /** Latest committed value (flat KV). */
@@ -133,7 +135,14 @@ export class AuthenticatedState implements StateReader {
     for (const w of writes) {
       assertKey(w.key);
       if (w.value !== null) assertValue(w.value);
-      prepared.push({ key: w.key, value: w.value, keyHash: sha256(w.key), valueHash: '', leafHash: '', order: prepared.length });
+      prepared.push({
+        key: w.key,
+        value: w.value,
+        keyHash: sha256(w.key),
+        valueHash: '',
+        leafHash: '',
+        order: prepared.length,
+      });
     }
     // keyHash strings are latin1, so string order is byte order; the sort is stable, so among
     // duplicates of a key the last one given stays last.
@@ -149,7 +158,7 @@ export class AuthenticatedState implements StateReader {
       unique.push(w);
     }
     const base = this.#version;
-    const tree = applyWrites(this.#load, base.root, unique, base.nextNode, base.nextChunk);
+    const tree = applyWrites(this.#load, base.root, unique, base.nextPage, base.nextChunk);
     const kv = unique.slice().sort((a, b) => a.order - b.order);
     const staged: StagedState = Object.freeze({ height, root: rootHash(tree.root) });
     this.#staged.set(staged, { base, height, kv, tree });
@@ -176,15 +185,15 @@ export class AuthenticatedState implements StateReader {
       }
     }
     for (const r of s.tree.chunks) this.#values.put(recordKey(r.id), r.bytes, { append: true });
-    for (const r of s.tree.nodes) this.#nodes.put(recordKey(r.id), r.bytes, { append: true });
+    for (const r of s.tree.pages) this.#nodes.put(recordKey(r.id), r.bytes, { append: true });
     this.#roots.put(heightKey(s.height), encodeRoot(s.tree.root), { append: true });
     this.#pending = s;
     this.#store.afterTransaction((committed) => {
       this.#pending = undefined;
       if (!committed) return;
       const t = s.tree;
-      this.#version = { height: s.height, root: t.root, nextNode: t.nextNode, nextChunk: t.nextChunk };
-      for (const r of t.nodes) this.#cache.set(r.id, r.bytes);
+      this.#version = { height: s.height, root: t.root, nextPage: t.nextPage, nextChunk: t.nextChunk };
+      for (const n of t.nodes) this.#cache.set(n.loc, n.bytes);
     });
   }
 
@@ -219,11 +228,20 @@ export class AuthenticatedState implements StateReader {
     }
     let value: Uint8Array | undefined;
     if (at !== undefined && at.keyHash === keyHash) {
-      const chunk = this.#values.get(recordKey(at.chunk));
-      if (chunk === undefined) throw new LatticeError('STATE_CORRUPT', `missing value chunk ${at.chunk}`);
-      value = readValue(asBuffer(chunk), at.offset);
+      // The flat KV holds the latest values (unless a commit is pending in the open transaction);
+      // older ones come from the value chunk the leaf points to.
+      if (h === version.height && this.#pending === undefined) value = this.#kv.get(key);
+      else {
+        const chunk = this.#values.get(recordKey(at.chunk));
+        if (chunk === undefined) throw new LatticeError('STATE_CORRUPT', `missing value chunk ${at.chunk}`);
+        value = readValue(asBuffer(chunk), at.offset);
+      }
+      if (value === undefined || sha256(value) !== at.valueHash) {
+        throw new LatticeError('STATE_CORRUPT', 'stored value does not match its leaf', { height: h });
+      }
     }
-    const leaf = at === undefined ? null : { keyHash: hashBytes(at.keyHash), valueHash: hashBytes(at.valueHash) };
+    const leaf =
+      at === undefined ? null : { keyHash: hashBytes(at.keyHash), valueHash: hashBytes(at.valueHash) };
     return { height: h, root: rootHash(root), value, proof: { levels, leaf } };
   }
 
@@ -235,12 +253,13 @@ export class AuthenticatedState implements StateReader {
   }
 
   #load = (node: InternalNode): Buffer => {
-    let rec = this.#cache.get(node.id);
+    let rec = this.#cache.get(node.loc);
     if (rec === undefined) {
-      const stored = this.#nodes.get(recordKey(node.id));
-      if (stored === undefined) throw new LatticeError('STATE_CORRUPT', `missing tree node ${node.id}`);
-      rec = checkNode(asBuffer(stored));
-      this.#cache.set(node.id, rec);
+      const offset = locatorOffset(node.loc);
+      rec = this.#nodes.read(recordKey(locatorPage(node.loc)), (page) => nodeFromPage(page, offset));
+      if (rec === undefined)
+        throw new LatticeError('STATE_CORRUPT', `missing node page ${locatorPage(node.loc)}`);
+      this.#cache.set(node.loc, rec);
     }
     return rec;
   };

@@ -1,16 +1,19 @@
 import { LatticeError } from '@lattice/utils';
 import { HASH_BYTES, popcount16, RADIX, TAG_INTERNAL } from './format.ts';
 
-// Storage layout. Internal nodes live in an append-only LMDB database keyed by a monotonically
-// increasing u64 id, so a block's new nodes land at the end of the B-tree and a commit dirties
-// only fresh pages. Leaves are stored inline in their parent. Values are packed per block into
-// append-only chunks (for historical proofs; the flat KV serves reads of the latest state).
+// Storage layout. A block's new internal nodes are packed into node pages (≤ NODE_PAGE_BYTES) and
+// its new values into value chunks (≈ VALUE_CHUNK_BYTES), each in an append-only LMDB database
+// keyed by a monotonically increasing u64 id: a commit appends a few hundred large records instead
+// of ~17k small ones, and dirties only fresh pages. A node is located by (page id, byte offset).
+// Leaves are stored inline in their parent. Values serve historical proofs; the flat KV serves
+// reads of the latest state.
 //
 // Internal node record:
 //   [0x01][mask u16be][hash of each child, nibble order][leaf mask u16be][extra of each child]
-// so its first 3 + 32·n bytes are exactly its hash preimage. Extras: internal child → id u48;
-// leaf child → keyHash, valueHash, value chunk id u48, offset in chunk u32.
-// Value chunk record: ([length u32be][bytes])*.
+// so its first 3 + 32·n bytes are exactly its hash preimage, and its size follows from its masks.
+// Extras: internal child → page u48, offset u16; leaf child → keyHash, valueHash, value chunk id
+// u48, offset in chunk u32.
+// Node page: node records back to back. Value chunk: ([length u32be][bytes])*.
 
 /** Hashes are latin1 strings of 32 chars (see hash.ts). */
 export interface LeafNode {
@@ -25,18 +28,36 @@ export interface LeafNode {
 export interface InternalNode {
   readonly kind: 1;
   readonly hash: string;
-  readonly id: number;
+  /** page id · 65536 + byte offset in the page (see nodeLocator). */
+  readonly loc: number;
 }
 
 export type NodeRef = LeafNode | InternalNode;
 
 const ID_BYTES = 6;
-const INTERNAL_EXTRA_BYTES = ID_BYTES;
+const INTERNAL_EXTRA_BYTES = ID_BYTES + 2;
 const LEAF_EXTRA_BYTES = 2 * HASH_BYTES + ID_BYTES + 4;
-/** Ids are u48 on disk: at 20k records per block that lasts for millennia. */
+/** Value chunk ids are u48 on disk. */
 export const RECORD_ID_MAX = 2 ** 48 - 1;
+/** Page ids stay below 2^37 so that a node locator (page · 2^16 + offset) is a safe integer. */
+export const PAGE_ID_MAX = 2 ** 37 - 1;
+/** A block's nodes are packed into pages of at most this size (offsets are u16). */
+export const NODE_PAGE_BYTES = 32 * 1024;
 /** Values of one block are packed into chunks of about this size (one bigger value is alone). */
 export const VALUE_CHUNK_BYTES = 64 * 1024;
+const OFFSET_SPAN = 65536;
+
+export function nodeLocator(page: number, offset: number): number {
+  return page * OFFSET_SPAN + offset;
+}
+
+export function locatorPage(loc: number): number {
+  return Math.floor(loc / OFFSET_SPAN);
+}
+
+export function locatorOffset(loc: number): number {
+  return loc % OFFSET_SPAN;
+}
 
 export function corrupt(what: string): LatticeError {
   return new LatticeError('STATE_CORRUPT', `state tree: ${what}`);
@@ -78,11 +99,6 @@ export function nodeMask(rec: Buffer): number {
   return (rec[1]! << 8) | rec[2]!;
 }
 
-export function nodeLeafMask(rec: Buffer): number {
-  const at = 3 + popcount16(nodeMask(rec)) * HASH_BYTES;
-  return (rec[at]! << 8) | rec[at + 1]!;
-}
-
 /** Length of the hash preimage at the start of a record with these children. */
 export function preimageBytes(mask: number): number {
   return 3 + popcount16(mask) * HASH_BYTES;
@@ -90,14 +106,18 @@ export function preimageBytes(mask: number): number {
 
 export function nodeSize(mask: number, leafMask: number): number {
   return (
-    preimageBytes(mask) + 2 + popcount16(mask & ~leafMask) * INTERNAL_EXTRA_BYTES + popcount16(leafMask) * LEAF_EXTRA_BYTES
+    preimageBytes(mask) +
+    2 +
+    popcount16(mask & ~leafMask) * INTERNAL_EXTRA_BYTES +
+    popcount16(leafMask) * LEAF_EXTRA_BYTES
   );
 }
 
 /** Writes one child's extra bytes at `off`; returns the offset after it. */
 export function writeExtra(out: Buffer, off: number, ref: NodeRef): number {
   if (ref.kind === 1) {
-    writeU48(out, off, ref.id);
+    writeU48(out, off, locatorPage(ref.loc));
+    out.writeUInt16BE(locatorOffset(ref.loc), off + ID_BYTES);
     return off + INTERNAL_EXTRA_BYTES;
   }
   out.write(ref.keyHash, off, 'latin1');
@@ -159,9 +179,12 @@ export function childAt(rec: Buffer, nib: number): NodeRef | undefined {
   const leafMask = (rec[leafMaskAt]! << 8) | rec[leafMaskAt + 1]!;
   const leavesBelow = leafMask & below;
   const extraAt =
-    leafMaskAt + 2 + popcount16(below & ~leafMask) * INTERNAL_EXTRA_BYTES + popcount16(leavesBelow) * LEAF_EXTRA_BYTES;
+    leafMaskAt +
+    2 +
+    popcount16(below & ~leafMask) * INTERNAL_EXTRA_BYTES +
+    popcount16(leavesBelow) * LEAF_EXTRA_BYTES;
   const hash = rec.toString('latin1', hashAt, hashAt + HASH_BYTES);
-  if (!(leafMask & bit)) return { kind: 1, hash, id: readU48(rec, extraAt) };
+  if (!(leafMask & bit)) return { kind: 1, hash, loc: readLoc(rec, extraAt) };
   return {
     kind: 0,
     hash,
@@ -172,14 +195,22 @@ export function childAt(rec: Buffer, nib: number): NodeRef | undefined {
   };
 }
 
-/** Checks a record read from disk before it is trusted. */
-export function checkNode(rec: Buffer): Buffer {
-  if (rec.length < 5 || rec[0] !== TAG_INTERNAL) throw corrupt('bad node header');
-  const mask = nodeMask(rec);
-  if (rec.length < preimageBytes(mask) + 2) throw corrupt('truncated node');
-  const leafMask = nodeLeafMask(rec);
+function readLoc(b: Uint8Array, off: number): number {
+  return nodeLocator(readU48(b, off), (b[off + ID_BYTES]! << 8) | b[off + ID_BYTES + 1]!);
+}
+
+/** Copies the node record at `offset` of a node page read from disk, checking it first. */
+export function nodeFromPage(page: Uint8Array, offset: number): Buffer {
+  if (offset + 5 > page.length || page[offset] !== TAG_INTERNAL) throw corrupt('bad node header');
+  const mask = (page[offset + 1]! << 8) | page[offset + 2]!;
+  const leafAt = offset + preimageBytes(mask);
+  if (leafAt + 2 > page.length) throw corrupt('truncated node');
+  const leafMask = (page[leafAt]! << 8) | page[leafAt + 1]!;
   if (mask === 0 || (leafMask & ~mask) !== 0) throw corrupt('bad node masks');
-  if (nodeSize(mask, leafMask) !== rec.length) throw corrupt('node size does not match its masks');
+  const end = offset + nodeSize(mask, leafMask);
+  if (end > page.length) throw corrupt('node runs past its page');
+  const rec = Buffer.allocUnsafe(end - offset);
+  rec.set(page.subarray(offset, end));
   return rec;
 }
 
@@ -209,10 +240,11 @@ export function decodeRoot(bytes: Uint8Array): NodeRef | undefined {
   const tag = b[0];
   if (tag === ROOT_EMPTY && b.length === 1) return undefined;
   const leaf = tag === ROOT_LEAF;
-  if ((!leaf && tag !== ROOT_INTERNAL) || b.length !== 1 + HASH_BYTES + extraBytes(leaf)) throw corrupt('bad root record');
+  if ((!leaf && tag !== ROOT_INTERNAL) || b.length !== 1 + HASH_BYTES + extraBytes(leaf))
+    throw corrupt('bad root record');
   const hash = b.toString('latin1', 1, 1 + HASH_BYTES);
   const at = 1 + HASH_BYTES;
-  if (!leaf) return { kind: 1, hash, id: readU48(b, at) };
+  if (!leaf) return { kind: 1, hash, loc: readLoc(b, at) };
   return {
     kind: 0,
     hash,

@@ -27,9 +27,15 @@ export class Overlay implements StateReader {
   }
 
   get(key: Uint8Array): Uint8Array | undefined {
-    const v = this.#changes.get(keyString(key));
-    if (v === undefined) return this.#parent.get(key);
-    return v ?? undefined;
+    return this.#lookup(keyString(key), key);
+  }
+
+  /** Walks down stacked overlays converting the key to a string only once. */
+  #lookup(ks: string, key: Uint8Array): Uint8Array | undefined {
+    const v = this.#changes.get(ks);
+    if (v !== undefined) return v ?? undefined;
+    const parent = this.#parent;
+    return parent instanceof Overlay ? parent.#lookup(ks, key) : parent.get(key);
   }
 
   set(key: Uint8Array, value: Uint8Array): void {

@@ -7,8 +7,11 @@ import {
   extraBytes,
   type InternalNode,
   type LeafNode,
+  NODE_PAGE_BYTES,
   type NodeRef,
+  nodeLocator,
   nodeSize,
+  PAGE_ID_MAX,
   preimageBytes,
   RECORD_ID_MAX,
   VALUE_CHUNK_BYTES,
@@ -33,11 +36,13 @@ export interface NewRecord {
 
 export interface TreeUpdate {
   readonly root: NodeRef | undefined;
-  /** New internal nodes, in increasing id order (so they can be appended). */
-  readonly nodes: NewRecord[];
+  /** New internal node records by locator, to warm the node cache once they are durable. */
+  readonly nodes: { loc: number; bytes: Buffer }[];
+  /** New node pages, in increasing id order (so they can be appended). */
+  readonly pages: NewRecord[];
   /** New value chunks, in increasing id order. */
   readonly chunks: NewRecord[];
-  readonly nextNode: number;
+  readonly nextPage: number;
   readonly nextChunk: number;
 }
 
@@ -53,21 +58,33 @@ export function applyWrites(
   load: NodeLoader,
   root: NodeRef | undefined,
   writes: readonly PreparedWrite[],
-  nextNode: number,
+  nextPage: number,
   nextChunk: number,
 ): TreeUpdate {
-  const u = new Updater(load, writes, nextNode, nextChunk);
+  const u = new Updater(load, writes, nextPage, nextChunk);
   const newRoot = u.update(root, 0, 0, writes.length);
   u.flushChunk();
-  assert(u.nextNode <= RECORD_ID_MAX && u.nextChunk <= RECORD_ID_MAX, 'state record ids exhausted');
-  return { root: newRoot, nodes: u.nodes, chunks: u.chunks, nextNode: u.nextNode, nextChunk: u.nextChunk };
+  u.flushPage();
+  assert(u.nextPage <= PAGE_ID_MAX && u.nextChunk <= RECORD_ID_MAX, 'state record ids exhausted');
+  return {
+    root: newRoot,
+    nodes: u.nodes,
+    pages: u.pages,
+    chunks: u.chunks,
+    nextPage: u.nextPage,
+    nextChunk: u.nextChunk,
+  };
 }
 
 class Updater {
-  readonly nodes: NewRecord[] = [];
+  readonly nodes: { loc: number; bytes: Buffer }[] = [];
+  readonly pages: NewRecord[] = [];
   readonly chunks: NewRecord[] = [];
-  nextNode: number;
+  nextPage: number;
   nextChunk: number;
+  #pageId = -1;
+  #pageBytes = 0;
+  #pageFirstNode = 0;
   readonly #load: NodeLoader;
   readonly #w: readonly PreparedWrite[];
   #chunkId = -1;
@@ -76,10 +93,10 @@ class Updater {
   /** One scratch array per depth for a node's replaced children; only changedMask's slots are read. */
   readonly #changed: (NodeRef | undefined)[][] = [];
 
-  constructor(load: NodeLoader, writes: readonly PreparedWrite[], nextNode: number, nextChunk: number) {
+  constructor(load: NodeLoader, writes: readonly PreparedWrite[], nextPage: number, nextChunk: number) {
     this.#load = load;
     this.#w = writes;
-    this.nextNode = nextNode;
+    this.nextPage = nextPage;
     this.nextChunk = nextChunk;
   }
 
@@ -157,7 +174,14 @@ class Updater {
     const offset = this.#chunkBytes;
     this.#chunkValues.push(value);
     this.#chunkBytes += size;
-    return { kind: 0, hash: x.leafHash, keyHash: x.keyHash, valueHash: x.valueHash, chunk: this.#chunkId, offset };
+    return {
+      kind: 0,
+      hash: x.leafHash,
+      keyHash: x.keyHash,
+      valueHash: x.valueHash,
+      chunk: this.#chunkId,
+      offset,
+    };
   }
 
   flushChunk(): void {
@@ -273,8 +297,28 @@ class Updater {
   }
 
   #node(rec: Buffer): InternalNode {
-    const id = this.nextNode++;
-    this.nodes.push({ id, bytes: rec });
-    return { kind: 1, hash: sha256(rec.subarray(0, preimageBytes((rec[1]! << 8) | rec[2]!))), id };
+    if (this.#pageId < 0 || this.#pageBytes + rec.length > NODE_PAGE_BYTES) {
+      this.flushPage();
+      this.#pageId = this.nextPage++;
+    }
+    const loc = nodeLocator(this.#pageId, this.#pageBytes);
+    this.#pageBytes += rec.length;
+    this.nodes.push({ loc, bytes: rec });
+    return { kind: 1, hash: sha256(rec.subarray(0, preimageBytes((rec[1]! << 8) | rec[2]!))), loc };
+  }
+
+  flushPage(): void {
+    if (this.#pageId < 0) return;
+    const out = Buffer.allocUnsafe(this.#pageBytes);
+    let off = 0;
+    for (let i = this.#pageFirstNode; i < this.nodes.length; i++) {
+      const rec = this.nodes[i]!.bytes;
+      rec.copy(out, off);
+      off += rec.length;
+    }
+    this.pages.push({ id: this.#pageId, bytes: out });
+    this.#pageId = -1;
+    this.#pageBytes = 0;
+    this.#pageFirstNode = this.nodes.length;
   }
 }

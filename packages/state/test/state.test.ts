@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { STATE_KEY_MAX_BYTES } from '@lattice/params';
+import { STATE_KEY_MAX_BYTES, STATE_VALUE_MAX_BYTES } from '@lattice/params';
 import { AssertionError, utf8 } from '@lattice/utils';
 import { EMPTY_ROOT, type StateWrite, verifyStateProof } from '../src/index.ts';
 import {
@@ -186,6 +186,38 @@ describe('AuthenticatedState', () => {
     await t.close();
   });
 
+  it('stores values of every size across value chunks and proves old values after reopen', async () => {
+    let t = openState();
+    const random = prng(5);
+    const sizes = [0, 1, 17, 4000, 65_531, 65_532, 70_000, STATE_VALUE_MAX_BYTES];
+    for (let i = 0; i < 600; i++) sizes.push(Math.floor(random() * 300));
+    const v1 = sizes.map((n) => randomBytes(random, n));
+    const keyOf = (i: number) => utf8(`blob/${i}`);
+    commitBlock(
+      t,
+      1,
+      v1.map((value, i) => ({ key: keyOf(i), value })),
+    );
+    commitBlock(
+      t,
+      2,
+      v1.map((_, i) => ({ key: keyOf(i), value: utf8(`small ${i}`) })),
+    );
+    t = await t.reopen();
+    const root1 = t.state.rootAt(1)!;
+    for (let i = 0; i < v1.length; i += i < 8 ? 1 : 37) {
+      const p = t.state.prove(keyOf(i), 1);
+      assert.deepEqual(p.value, v1[i], `value ${i} at height 1`);
+      assert.ok(verifyStateProof(root1, keyOf(i), v1[i], p.proof));
+      assert.deepEqual(t.state.prove(keyOf(i)).value, utf8(`small ${i}`));
+    }
+    assert.throws(
+      () => t.state.stage(3, [{ key: utf8('big'), value: new Uint8Array(STATE_VALUE_MAX_BYTES + 1) }]),
+      AssertionError,
+    );
+    await t.close();
+  });
+
   it('enforces heights, transactions and staleness on commit', async () => {
     const t = openState();
     const w = (s: string): StateWrite[] => [{ key: utf8(s), value: utf8(s) }];
@@ -247,6 +279,10 @@ describe('AuthenticatedState', () => {
         t.state.commit(staged);
         // Inside the transaction the flat KV already shows the new value...
         assert.deepEqual(t.state.get(utf8('a')), utf8('2'));
+        // ...while proofs still describe the committed height.
+        const p = t.state.prove(utf8('a'));
+        assert.deepEqual(p.value, utf8('1'));
+        assert.ok(verifyStateProof(root1, utf8('a'), utf8('1'), p.proof));
         throw new Error('block store write failed');
       }),
     );

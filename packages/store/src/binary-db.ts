@@ -51,6 +51,16 @@ export class BinaryDb {
     return v === undefined ? undefined : plain(v);
   }
 
+  /**
+   * Calls fn with the stored value without copying it, and returns what fn returns. The view is
+   * only valid during fn, which must not read the store again: copy out what you keep.
+   */
+  read<T>(key: Uint8Array, fn: (value: Uint8Array) => T): T | undefined {
+    if (!storableKey(key)) return undefined;
+    const v = this.#db.getBinaryFast(key);
+    return v === undefined ? undefined : fn(v);
+  }
+
   has(key: Uint8Array): boolean {
     if (!storableKey(key)) return false;
     return this.#db.getBinaryFast(key) !== undefined;

@@ -1,9 +1,7 @@
-import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
-import { BaseAccountSchema, PubKeySchema } from '@lattice/codec';
-import { formatAddress } from '@lattice/crypto';
 import { LatticeError, readU64be, u64be } from '@lattice/utils';
-import { accountKey, KEY_NEXT_ACCOUNT_NUMBER } from '../keys.ts';
+import { accountKey, KEY_NEXT_ACCOUNT_NUMBER, pubKeyKey } from '../keys.ts';
 import type { KVStore } from '../kv.ts';
+import { decodeAccountState, decodePubKey, encodeAccountState, encodePubKey } from './account-codec.ts';
 
 export interface AccountPubKey {
   alg: number;
@@ -12,52 +10,45 @@ export interface AccountPubKey {
 
 export interface Account {
   address: Uint8Array;
-  pubKey: AccountPubKey | undefined;
   accountNumber: bigint;
   sequence: bigint;
 }
 
-/** Accounts, account numbers and sequences (Cosmos x/auth). */
+/** Accounts, account numbers, sequences and public keys (Cosmos x/auth). */
 export class AuthKeeper {
   getAccount(kv: KVStore, address: Uint8Array): Account | undefined {
     const raw = kv.get(accountKey(address));
     if (raw === undefined) return undefined;
-    let acc: ReturnType<typeof fromBinary<typeof BaseAccountSchema>>;
-    try {
-      acc = fromBinary(BaseAccountSchema, raw);
-    } catch (e) {
-      throw new LatticeError('STATE_CORRUPT', `account record is undecodable: ${(e as Error).message}`);
-    }
-    return {
-      address,
-      pubKey: acc.pubKey ? { alg: acc.pubKey.algorithm, key: acc.pubKey.key } : undefined,
-      accountNumber: acc.accountNumber,
-      sequence: acc.sequence,
-    };
+    const { accountNumber, sequence } = decodeAccountState(raw);
+    return { address, accountNumber, sequence };
   }
 
   setAccount(kv: KVStore, acc: Account): void {
-    const msg = create(BaseAccountSchema, {
-      address: formatAddress(acc.address),
-      accountNumber: acc.accountNumber,
-      sequence: acc.sequence,
-      pubKey: acc.pubKey
-        ? create(PubKeySchema, { algorithm: acc.pubKey.alg, key: acc.pubKey.key })
-        : undefined,
-    });
-    kv.set(accountKey(acc.address), toBinary(BaseAccountSchema, msg));
+    kv.set(accountKey(acc.address), encodeAccountState(acc.accountNumber, acc.sequence));
+  }
+
+  hasPubKey(kv: KVStore, address: Uint8Array): boolean {
+    return kv.get(pubKeyKey(address)) !== undefined;
+  }
+
+  getPubKey(kv: KVStore, address: Uint8Array): AccountPubKey | undefined {
+    const raw = kv.get(pubKeyKey(address));
+    return raw === undefined ? undefined : decodePubKey(raw);
+  }
+
+  /** Written once, with the account's first transaction; never changes afterwards. */
+  setPubKey(kv: KVStore, address: Uint8Array, pk: AccountPubKey): void {
+    if (kv.get(pubKeyKey(address)) !== undefined) {
+      throw new LatticeError('TX_PUBKEY_MISMATCH', 'this account already has a public key');
+    }
+    kv.set(pubKeyKey(address), encodePubKey(pk.alg, pk.key));
   }
 
   /** Returns the account, creating it with the next account number when the address is new. */
   ensureAccount(kv: KVStore, address: Uint8Array): Account {
     const existing = this.getAccount(kv, address);
     if (existing) return existing;
-    const acc: Account = {
-      address,
-      pubKey: undefined,
-      accountNumber: this.#nextAccountNumber(kv),
-      sequence: 0n,
-    };
+    const acc: Account = { address, accountNumber: this.#nextAccountNumber(kv), sequence: 0n };
     this.setAccount(kv, acc);
     return acc;
   }

@@ -2,8 +2,7 @@ import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { type Metadata, MetadataSchema } from '@lattice/codec';
 import { formatAddress } from '@lattice/crypto';
 import { LatticeError } from '@lattice/utils';
-import { addAmounts, type Coin, decodeAmount, encodeAmount, formatCoins } from '../amount.ts';
-import { type AppEvent, event } from '../events.ts';
+import { addAmounts, type Coin, decodeAmount, encodeAmount } from '../amount.ts';
 import { balanceKey, denomMetadataKey, supplyKey } from '../keys.ts';
 import type { KVStore } from '../kv.ts';
 import type { AuthKeeper } from './auth.ts';
@@ -73,21 +72,22 @@ export class BankKeeper {
   }
 
   add(kv: KVStore, to: Uint8Array, coins: readonly Coin[]): void {
-    this.#auth.ensureAccount(kv, to);
+    let ensured = false;
     for (const c of coins) {
-      this.#setBalance(kv, to, c.denom, addAmounts(this.getBalance(kv, to, c.denom), c.amount, 'balance'));
+      const have = this.getBalance(kv, to, c.denom);
+      // An address holding any coin already has an account; only a first receipt creates one.
+      if (have === 0n && !ensured) {
+        this.#auth.ensureAccount(kv, to);
+        ensured = true;
+      }
+      this.#setBalance(kv, to, c.denom, addAmounts(have, c.amount, 'balance'));
     }
   }
 
-  send(kv: KVStore, from: Uint8Array, to: Uint8Array, coins: readonly Coin[], events: AppEvent[]): void {
+  /** Moves coins; events are the message handler's business (it has the address strings). */
+  send(kv: KVStore, from: Uint8Array, to: Uint8Array, coins: readonly Coin[]): void {
     for (const c of coins) this.requireKnownDenom(kv, c.denom);
     this.subtract(kv, from, coins);
     this.add(kv, to, coins);
-    const amount = formatCoins(coins);
-    const sender = formatAddress(from);
-    const recipient = formatAddress(to);
-    events.push(event('coin_spent', { spender: sender, amount }));
-    events.push(event('coin_received', { receiver: recipient, amount }));
-    events.push(event('transfer', { recipient, sender, amount }));
   }
 }

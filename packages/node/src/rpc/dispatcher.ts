@@ -123,11 +123,11 @@ export class RpcDispatcher {
       );
       return errorResponse(null, latticeToRpcError(err));
     }
-    const parts: string[] = [];
-    for (const entry of parsed) {
-      const out = await this.#handleOne(entry, ctx);
-      if (out !== undefined) parts.push(out);
-    }
+    // Entries start in order and then run concurrently: a handler whose effect depends on order
+    // (tx admission) takes its place synchronously when called, so a sender's txs in one batch
+    // are admitted in sequence while their signatures are verified in parallel.
+    const outs = await Promise.all(parsed.map((entry) => this.#handleOne(entry, ctx)));
+    const parts = outs.filter((o): o is string => o !== undefined);
     return parts.length === 0 ? undefined : `[${parts.join(',')}]`;
   }
 

@@ -44,3 +44,28 @@ export declare type BaseAccount = Message<"lattice.auth.v1.BaseAccount"> & {
  */
 export declare const BaseAccountSchema: GenMessage<BaseAccount>;
 
+/**
+ * The stored account record (state key 0x01 ‖ address). The public key lives in its own record
+ * (0x04 ‖ address, a lattice.crypto.v1.PubKey) because post-quantum keys are kilobytes: keeping
+ * them out of the record every transaction rewrites keeps each sequence bump a few bytes.
+ *
+ * @generated from message lattice.auth.v1.AccountState
+ */
+export declare type AccountState = Message<"lattice.auth.v1.AccountState"> & {
+  /**
+   * @generated from field: uint64 account_number = 1;
+   */
+  accountNumber: bigint;
+
+  /**
+   * @generated from field: uint64 sequence = 2;
+   */
+  sequence: bigint;
+};
+
+/**
+ * Describes the message lattice.auth.v1.AccountState.
+ * Use `create(AccountStateSchema)` to create a new message.
+ */
+export declare const AccountStateSchema: GenMessage<AccountState>;
+
