@@ -28,6 +28,7 @@ const { values: args } = parseArgs({
     txs: { type: 'string' },
     json: { type: 'boolean', default: false },
     'keep-home': { type: 'boolean', default: false },
+    'node-log': { type: 'string', default: 'warn' },
   },
 });
 const DURATION_S = Number(args.duration);
@@ -192,7 +193,7 @@ async function main(): Promise<void> {
     config: (c) => {
       c.rpc.port = port;
       c.block.timeMs = BLOCK_TIME_MS;
-      c.log.level = 'warn';
+      c.log.level = args['node-log'] as 'warn';
       c.verifier.threads = 1;
     },
   });

@@ -209,7 +209,7 @@ export class LatticeApp {
       return { ok: false, error: toLatticeError(e, 'TX_MALFORMED'), hashHex: undefined };
     }
     const presig = this.#preverify([tx], this.#checkState);
-    return this.exclusive(async () => {
+    return this.#serial(async () => {
       await presig;
       return this.#checkSync(tx, 'check', admit);
     });
@@ -217,17 +217,14 @@ export class LatticeApp {
 
   /**
    * Re-admits a tx that is still in the mempool after a block, against the fresh check state.
-   * Call it inside exclusive(), in each sender's sequence order.
+   * Call it synchronously right after commit(), in each sender's sequence order.
    */
   recheckTx(tx: DecodedTx): CheckTxResult {
     return this.#checkSync(tx, 'recheck', undefined);
   }
 
-  /**
-   * Runs fn with no checkTx interleaving: block execution and the mempool recheck that follows
-   * it must see the check state change in one step.
-   */
-  exclusive<T>(fn: () => T | Promise<T>): Promise<T> {
+  /** The admission queue: the stateful part of checkTx runs strictly in arrival order. */
+  #serial<T>(fn: () => T | Promise<T>): Promise<T> {
     const run = this.#checkQueue.then(fn);
     this.#checkQueue = run.catch(() => undefined);
     return run;
@@ -304,34 +301,53 @@ export class LatticeApp {
     return { accept: true };
   }
 
-  async finalizeBlock(req: FinalizeBlockRequest): Promise<FinalizeBlockResult> {
+  /**
+   * Verifies, on the verifier pool, the signatures of a block's txs that admission has not
+   * already verified (none, for blocks built from this node's mempool). Optional: finalizeBlock
+   * verifies whatever is left inline.
+   */
+  async preverifyBlock(txs: readonly Uint8Array[]): Promise<void> {
+    const decoded: DecodedTx[] = [];
+    for (const bytes of txs) {
+      try {
+        decoded.push(this.#decodeCached(bytes));
+      } catch {
+        // finalizeBlock reports undecodable txs in their receipts.
+      }
+    }
+    await this.#preverify(decoded, this.#state);
+  }
+
+  /**
+   * Executes a block against the committed state. Synchronous on purpose: nothing else runs on
+   * the event loop between the first tx and the staged app hash.
+   */
+  finalizeBlock(req: FinalizeBlockRequest): FinalizeBlockResult {
     const params = this.#requireParams();
     assert(this.#pending === undefined, 'finalizeBlock while a block awaits commit');
     assert(
       req.height === this.#state.height + 1,
       `finalizeBlock height ${req.height} after ${this.#state.height}`,
     );
-    const decoded: (DecodedTx | LatticeError)[] = req.txs.map((bytes) => {
-      try {
-        return this.#decodeCached(bytes);
-      } catch (e) {
-        return toLatticeError(e, 'TX_MALFORMED');
-      }
-    });
-    await this.#preverify(
-      decoded.filter((d): d is DecodedTx => !(d instanceof LatticeError)),
-      this.#state,
-    );
     const block = new Overlay(this.#state);
-    const txResults = decoded.map((d) => {
-      if (d instanceof LatticeError)
-        return this.#result({ error: d, gasWanted: 0n, gasUsed: 0n, events: [] });
-      const out = this.#runTx(block, d, 'deliver', req.height, params);
-      return this.#result(out);
-    });
+    const txResults: ExecTxResult[] = [];
+    const txHashes: Uint8Array[] = [];
+    for (const bytes of req.txs) {
+      let tx: DecodedTx;
+      try {
+        tx = this.#decodeCached(bytes);
+      } catch (e) {
+        txResults.push(
+          this.#result({ error: toLatticeError(e, 'TX_MALFORMED'), gasWanted: 0n, gasUsed: 0n, events: [] }),
+        );
+        txHashes.push(txHash(bytes));
+        continue;
+      }
+      txResults.push(this.#result(this.#runTx(block, tx, 'deliver', req.height, params)));
+      txHashes.push(tx.hash);
+    }
     const staged = this.#state.stage(req.height, block.writes());
     this.#pending = { height: req.height, staged, params };
-    const txHashes = decoded.map((d, i) => (d instanceof LatticeError ? txHash(req.txs[i]!) : d.hash));
     return { txResults, txHashes, appHash: staged.root };
   }
 
@@ -468,10 +484,10 @@ export class LatticeApp {
     for (const tx of txs) {
       const acc = this.#auth.getAccount(view, tx.signer);
       if (!acc) continue;
-      const pk = tx.pubKey ?? this.#auth.getPubKey(view, tx.signer);
-      if (!pk) continue;
       const key = VerifiedSignatureCache.key(tx.hashHex, acc.accountNumber);
       if (this.#sigCache.has(key)) continue;
+      const pk = tx.pubKey ?? this.#auth.getPubKey(view, tx.signer);
+      if (!pk) continue;
       reqs.push(this.#verifyRequest(tx, pk, acc.accountNumber));
       keys.push(key);
     }
@@ -492,9 +508,11 @@ export class LatticeApp {
     return { alg: pk.alg, publicKey: pk.key, message, signature: tx.signature, context: SIGN_CONTEXT_TX };
   }
 
-  #signatureValid(tx: DecodedTx, pk: { alg: number; key: Uint8Array }, accountNumber: bigint): boolean {
+  #signatureValid(kv: KVStore, tx: DecodedTx, accountNumber: bigint): boolean {
     const key = VerifiedSignatureCache.key(tx.hashHex, accountNumber);
     if (this.#sigCache.has(key)) return true;
+    const pk = tx.pubKey ?? this.#auth.getPubKey(kv, tx.signer);
+    if (!pk) return false;
     const r = this.#verifyRequest(tx, pk, accountNumber);
     const ok = verifySignature(r.alg, r.publicKey, r.message, r.signature, r.context);
     if (ok) this.#sigCache.add(key);
@@ -565,9 +583,8 @@ export class LatticeApp {
         'the signer account does not exist: it has never received funds',
       );
     }
-    const { pk, isNew } = this.#resolvePubKey(tx, this.#auth.getPubKey(kv, tx.signer));
-    const intrinsic =
-      GAS_TX_BASE + GAS_PER_TX_BYTE * BigInt(tx.bytes.length) + (GAS_SIG_VERIFY[pk.alg] ?? 0n);
+    const { alg, isNew } = this.#resolvePubKey(kv, tx, acc);
+    const intrinsic = GAS_TX_BASE + GAS_PER_TX_BYTE * BigInt(tx.bytes.length) + (GAS_SIG_VERIFY[alg] ?? 0n);
     if (mode !== 'simulate' && tx.gasLimit < intrinsic) {
       throw new LatticeError(
         'TX_GAS_LIMIT_TOO_LOW',
@@ -606,7 +623,7 @@ export class LatticeApp {
         },
       );
     }
-    if (mode !== 'simulate' && !this.#signatureValid(tx, pk, acc.accountNumber)) {
+    if (mode !== 'simulate' && !this.#signatureValid(kv, tx, acc.accountNumber)) {
       throw new LatticeError('TX_BAD_SIGNATURE', 'signature verification failed');
     }
     if (tx.fee > 0n) {
@@ -615,21 +632,28 @@ export class LatticeApp {
       this.#bank.add(kv, this.#feeCollector(), coins);
     }
     acc.sequence += 1n;
+    if (isNew) this.#auth.setPubKey(kv, acc, tx.pubKey!);
     this.#auth.setAccount(kv, acc);
-    if (isNew) this.#auth.setPubKey(kv, tx.signer, pk);
     events?.push(event('tx', { fee: `${tx.fee}${DENOM_DRT}`, fee_payer: tx.msgs[0]!.signerText }));
   }
 
-  /** The key that must verify this tx: the stored one, or the one the account's first tx carries. */
-  #resolvePubKey(tx: DecodedTx, stored: AccountPubKey | undefined): { pk: AccountPubKey; isNew: boolean } {
-    if (stored) {
-      if (tx.pubKey && (tx.pubKey.alg !== stored.alg || !equalBytes(tx.pubKey.key, stored.key))) {
-        throw new LatticeError(
-          'TX_PUBKEY_MISMATCH',
-          'the public key in the tx differs from the one stored for this account',
-        );
+  /**
+   * Which algorithm verifies this tx: the stored key's, or the key the account's first tx
+   * carries (it must hash to the signer address). The key itself is read only when a signature
+   * actually has to be checked.
+   */
+  #resolvePubKey(kv: KVStore, tx: DecodedTx, acc: Account): { alg: number; isNew: boolean } {
+    if (acc.pubKeyAlg !== 0) {
+      if (tx.pubKey) {
+        const stored = this.#auth.getPubKey(kv, tx.signer);
+        if (!stored || tx.pubKey.alg !== stored.alg || !equalBytes(tx.pubKey.key, stored.key)) {
+          throw new LatticeError(
+            'TX_PUBKEY_MISMATCH',
+            'the public key in the tx differs from the one stored for this account',
+          );
+        }
       }
-      return { pk: stored, isNew: false };
+      return { alg: acc.pubKeyAlg, isNew: false };
     }
     if (!tx.pubKey) {
       throw new LatticeError(
@@ -640,6 +664,6 @@ export class LatticeApp {
     if (!equalBytes(addressBytesFromPublicKey(tx.pubKey.alg, tx.pubKey.key), tx.signer)) {
       throw new LatticeError('TX_PUBKEY_MISMATCH', 'the public key does not belong to the signer address');
     }
-    return { pk: tx.pubKey, isNew: true };
+    return { alg: tx.pubKey.alg, isNew: true };
   }
 }

@@ -55,6 +55,11 @@ export class GasKV implements KVStore {
     return v;
   }
 
+  has(key: Uint8Array): boolean {
+    this.#meter.consume(GAS_READ_FLAT + GAS_READ_PER_BYTE * BigInt(key.length), 'state read');
+    return this.#inner.has(key);
+  }
+
   set(key: Uint8Array, value: Uint8Array): void {
     this.#meter.consume(
       GAS_WRITE_FLAT + GAS_WRITE_PER_BYTE * BigInt(key.length + value.length),

@@ -28,8 +28,27 @@ export function pubKeyKey(address: Uint8Array): Uint8Array {
   return concatBytes(new Uint8Array([PREFIX_PUBKEY]), address);
 }
 
+/** Denominations are few and hot (every transfer builds several balance keys). */
+const DENOM_BYTES_CACHE_MAX = 256;
+const denomBytesCache = new Map<string, Uint8Array>();
+
+function denomBytes(denom: string): Uint8Array {
+  let b = denomBytesCache.get(denom);
+  if (b === undefined) {
+    if (denomBytesCache.size >= DENOM_BYTES_CACHE_MAX) denomBytesCache.clear();
+    b = utf8(denom);
+    denomBytesCache.set(denom, b);
+  }
+  return b;
+}
+
 export function balanceKey(address: Uint8Array, denom: string): Uint8Array {
-  return concatBytes(new Uint8Array([PREFIX_BALANCE]), address, utf8(denom));
+  const d = denomBytes(denom);
+  const key = new Uint8Array(1 + address.length + d.length);
+  key[0] = PREFIX_BALANCE;
+  key.set(address, 1);
+  key.set(d, 1 + address.length);
+  return key;
 }
 
 export function balancePrefix(address: Uint8Array): Uint8Array {
@@ -41,7 +60,7 @@ export function supplyKey(denom: string): Uint8Array {
 }
 
 export function denomMetadataKey(denom: string): Uint8Array {
-  return concatBytes(new Uint8Array([PREFIX_DENOM_METADATA]), utf8(denom));
+  return concatBytes(new Uint8Array([PREFIX_DENOM_METADATA]), denomBytes(denom));
 }
 
 /** Module accounts have addresses no key can own: the hash of a name, not of a public key. */

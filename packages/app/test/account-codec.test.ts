@@ -15,10 +15,15 @@ describe('hand-written account record codec', () => {
     const values = [0n, 1n, 127n, 128n, 300n, 2n ** 32n, 2n ** 63n, 2n ** 64n - 1n];
     for (const accountNumber of values) {
       for (const sequence of values) {
-        const mine = encodeAccountState(accountNumber, sequence);
-        const ref = toBinary(AccountStateSchema, create(AccountStateSchema, { accountNumber, sequence }));
-        assert.deepEqual(mine, ref);
-        assert.deepEqual(decodeAccountState(mine), { accountNumber, sequence });
+        for (const pubKeyAlg of [0, 1, 4, 300]) {
+          const mine = encodeAccountState({ accountNumber, sequence, pubKeyAlg });
+          const ref = toBinary(
+            AccountStateSchema,
+            create(AccountStateSchema, { accountNumber, sequence, pubKeyAlgorithm: pubKeyAlg }),
+          );
+          assert.deepEqual(mine, ref);
+          assert.deepEqual(decodeAccountState(mine), { accountNumber, sequence, pubKeyAlg });
+        }
       }
     }
   });
@@ -42,7 +47,7 @@ describe('hand-written account record codec', () => {
   it('reports corrupt records as STATE_CORRUPT', () => {
     for (const bad of [
       [0x08],
-      [0x18, 0x01],
+      [0x20, 0x01],
       [0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01],
     ]) {
       assert.throws(

@@ -283,8 +283,11 @@ export class Chain {
     const header = block.header!;
     const height = Number(header.height);
     const txs = block.data!.txs;
+    await this.#app.preverifyBlock(txs);
+    // From here to onCommit everything is synchronous: no admission work interleaves with the
+    // block, and the mempool recheck sees the new state in the same step as the commit.
     const t0 = performance.now();
-    const { txResults, txHashes, appHash } = await this.#app.finalizeBlock({
+    const { txResults, txHashes, appHash } = this.#app.finalizeBlock({
       height,
       timeMs: timestampToMs(header.time!),
       txs,

@@ -74,7 +74,8 @@ export class TxIngress {
 
   /**
    * After a block: drop its txs from the mempool and re-check the rest against the new state,
-   * evicting what no longer passes. Runs inside app.exclusive() together with the block.
+   * evicting what no longer passes. Must run synchronously right after the commit, before any
+   * queued checkTx continues (the chain's onCommit hook).
    */
   afterBlock(height: number, txHashes: readonly Uint8Array[]): { evicted: number } {
     for (const h of txHashes) {

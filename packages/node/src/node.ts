@@ -129,6 +129,8 @@ export class LatticeNode {
     );
     let lastBlockAt: number | undefined;
     const onCommit = (b: CommittedBlock) => {
+      const { evicted } = ingress.afterBlock(b.height, b.txHashes);
+      if (evicted > 0) log.debug('mempool recheck evicted txs', { evicted });
       const now = performance.now();
       metrics.height.set(b.height);
       if (lastBlockAt !== undefined) metrics.blockIntervalSeconds.observe((now - lastBlockAt) / 1000);
@@ -164,7 +166,7 @@ export class LatticeNode {
       chain.isValidator && !opts.manualBlocks
         ? new BlockProducer(
             { blockTimeMs: config.block.timeMs, createEmptyBlocks: config.block.createEmptyBlocks },
-            { chain, app, ingress, mempool, logger: log },
+            { chain, mempool, logger: log },
           )
         : undefined;
     const faucet =
@@ -251,11 +253,7 @@ export class LatticeNode {
 
   /** Produces one block now (manualBlocks mode, tests). */
   produceBlock(): Promise<CommittedBlock> {
-    const producer = new BlockProducer(
-      { blockTimeMs: 0, createEmptyBlocks: true },
-      { chain: this.chain, app: this.app, ingress: this.ingress, mempool: this.mempool, logger: this.#log },
-    );
-    return producer.produceOne();
+    return this.chain.produceBlock(BigInt(Date.now()));
   }
 
   async stop(): Promise<void> {

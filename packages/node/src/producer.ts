@@ -1,7 +1,5 @@
-import type { LatticeApp } from '@lattice/app';
 import type { Logger } from '@lattice/utils';
 import type { Chain, CommittedBlock } from './chain.ts';
-import type { TxIngress } from './ingress.ts';
 import type { Mempool } from './mempool.ts';
 
 export interface ProducerOptions {
@@ -10,44 +8,46 @@ export interface ProducerOptions {
 }
 
 /**
- * Drives the single validator: one block per block time. Block execution, commit and the
- * mempool recheck run as one exclusive step so no checkTx sees a half-updated check state.
+ * Drives the single validator: one block per block time. Admission keeps running while a block
+ * executes (execution reads only committed state); the commit and the mempool recheck that
+ * follows it run in one synchronous step (the chain's onCommit), so no checkTx ever sees the
+ * new state without the recheck.
  */
 export class BlockProducer {
   readonly #opts: ProducerOptions;
   readonly #chain: Chain;
-  readonly #app: LatticeApp;
-  readonly #ingress: TxIngress;
   readonly #mempool: Mempool;
   readonly #log: Logger;
   readonly #now: () => bigint;
   #timer: NodeJS.Timeout | undefined;
   #inflight: Promise<unknown> = Promise.resolve();
   #stopped = true;
+  #nextAt = 0;
+  readonly #onFatal: (e: unknown) => void;
 
   constructor(
     opts: ProducerOptions,
     deps: {
       chain: Chain;
-      app: LatticeApp;
-      ingress: TxIngress;
       mempool: Mempool;
       logger: Logger;
       now?: () => bigint;
+      /** What to do when a block cannot be committed; by default the process exits. */
+      onFatal?: (e: unknown) => void;
     },
   ) {
     this.#opts = opts;
     this.#chain = deps.chain;
-    this.#app = deps.app;
-    this.#ingress = deps.ingress;
     this.#mempool = deps.mempool;
     this.#log = deps.logger;
     this.#now = deps.now ?? (() => BigInt(Date.now()));
+    this.#onFatal = deps.onFatal ?? (() => process.exit(1));
   }
 
   start(): void {
     this.#stopped = false;
-    this.#schedule(0);
+    this.#nextAt = performance.now();
+    this.#schedule();
   }
 
   async stop(): Promise<void> {
@@ -56,23 +56,33 @@ export class BlockProducer {
     await this.#inflight;
   }
 
-  #schedule(delayMs: number): void {
+  /**
+   * Blocks are due on a fixed grid (start + k × block time), not block time after the previous
+   * one ended, so a busy event loop that fires the timer late does not stretch every interval.
+   * A producer that fell more than a block behind starts a new grid instead of bursting.
+   */
+  #schedule(): void {
     if (this.#stopped) return;
-    this.#timer = setTimeout(() => {
-      const started = Date.now();
-      this.#inflight = this.#tick().then(
-        () => this.#schedule(Math.max(0, this.#opts.blockTimeMs - (Date.now() - started))),
-        (e) => {
-          // A block that cannot be committed is a fatal condition for a validator: stop producing
-          // rather than risk forking from what was persisted.
-          this.#log.error('block production failed; producer stopped', {
-            error: (e as Error).stack ?? String(e),
-          });
-          this.#stopped = true;
-          process.exitCode = 1;
-        },
-      );
-    }, delayMs);
+    this.#timer = setTimeout(
+      () => {
+        this.#inflight = this.#tick().then(
+          () => {
+            const now = performance.now();
+            this.#nextAt += this.#opts.blockTimeMs;
+            if (this.#nextAt < now - this.#opts.blockTimeMs) this.#nextAt = now;
+            this.#schedule();
+          },
+          (e) => {
+            // A block that cannot be committed is fatal for a validator: stop rather than risk
+            // diverging from what was persisted. Committed state is intact (atomic commits).
+            this.#log.error('block production failed; stopping', { error: (e as Error).stack ?? String(e) });
+            this.#stopped = true;
+            this.#onFatal(e);
+          },
+        );
+      },
+      Math.max(0, this.#nextAt - performance.now()),
+    );
   }
 
   async #tick(): Promise<void> {
@@ -82,11 +92,6 @@ export class BlockProducer {
 
   /** Produces exactly one block now (tests and the tick use it). */
   produceOne(): Promise<CommittedBlock> {
-    return this.#app.exclusive(async () => {
-      const block = await this.#chain.produceBlock(this.#now());
-      const { evicted } = this.#ingress.afterBlock(block.height, block.txHashes);
-      if (evicted > 0) this.#log.debug('mempool recheck evicted txs', { evicted });
-      return block;
-    });
+    return this.#chain.produceBlock(this.#now());
   }
 }

@@ -1,8 +1,9 @@
 import { STATE_KEY_MAX_BYTES, STATE_NODE_CACHE_SIZE, STATE_VALUE_MAX_BYTES } from '@lattice/params';
 import { type BinaryDb, heightKey, readHeightKey, type Store } from '@lattice/store';
-import { assert, LatticeError, LruCache } from '@lattice/utils';
+import { assert, LatticeError } from '@lattice/utils';
 import { EMPTY_ROOT, RADIX } from './format.ts';
 import { hashBytes, leafHash, nibbleOf, sha256 } from './hash.ts';
+import { NodeCache } from './node-cache.ts';
 import {
   childAt,
   decodeRoot,
@@ -72,7 +73,7 @@ export class AuthenticatedState implements StateReader {
   readonly #nodes: BinaryDb;
   readonly #values: BinaryDb;
   readonly #roots: BinaryDb;
-  readonly #cache: LruCache<number, Buffer>;
+  readonly #cache: NodeCache<Buffer>;
   readonly #staged = new WeakMap<StagedState, Staged>();
   #version: Version;
   /** Set between commit() and the end of its transaction. */
@@ -84,7 +85,7 @@ export class AuthenticatedState implements StateReader {
     this.#nodes = opts.store.openBinaryDb(NODES_DB);
     this.#values = opts.store.openBinaryDb(VALUES_DB);
     this.#roots = opts.store.openBinaryDb(ROOTS_DB);
-    this.#cache = new LruCache(opts.nodeCacheSize ?? STATE_NODE_CACHE_SIZE);
+    this.#cache = new NodeCache(opts.nodeCacheSize ?? STATE_NODE_CACHE_SIZE);
     this.#version = this.#loadVersion();
   }
 
@@ -103,6 +104,11 @@ export class AuthenticatedState implements StateReader {
   get(key: Uint8Array): Uint8Array | undefined {
     if (key.length === 0 || key.length > STATE_KEY_MAX_BYTES) return undefined;
     return this.#kv.get(key);
+  }
+
+  has(key: Uint8Array): boolean {
+    if (key.length === 0 || key.length > STATE_KEY_MAX_BYTES) return false;
+    return this.#kv.has(key);
   }
 
   /** Last committed height; 0 before the first (genesis) commit. */
@@ -191,6 +197,7 @@ export class AuthenticatedState implements StateReader {
     this.#store.afterTransaction((committed) => {
       this.#pending = undefined;
       if (!committed) return;
+      this.#staged.delete(staged);
       const t = s.tree;
       this.#version = { height: s.height, root: t.root, nextPage: t.nextPage, nextChunk: t.nextChunk };
       for (const n of t.nodes) this.#cache.set(n.loc, n.bytes);

@@ -38,6 +38,18 @@ export class Overlay implements StateReader {
     return parent instanceof Overlay ? parent.#lookup(ks, key) : parent.get(key);
   }
 
+  has(key: Uint8Array): boolean {
+    return this.#has(keyString(key), key);
+  }
+
+  #has(ks: string, key: Uint8Array): boolean {
+    const v = this.#changes.get(ks);
+    if (v !== undefined) return v !== null;
+    const parent = this.#parent;
+    if (parent instanceof Overlay) return parent.#has(ks, key);
+    return parent.has ? parent.has(key) : parent.get(key) !== undefined;
+  }
+
   set(key: Uint8Array, value: Uint8Array): void {
     this.#changes.set(keyString(key), value);
   }

@@ -3,4 +3,6 @@ export type StateWrite = { key: Uint8Array; value: Uint8Array | null };
 
 export interface StateReader {
   get(key: Uint8Array): Uint8Array | undefined;
+  /** Existence without copying the value out; readers without it fall back to get(). */
+  has?(key: Uint8Array): boolean;
 }

@@ -47,8 +47,14 @@ export class BinaryDb {
 
   get(key: Uint8Array): Uint8Array | undefined {
     if (!storableKey(key)) return undefined;
-    const v = this.#db.get(key);
-    return v === undefined ? undefined : plain(v);
+    const v = this.#db.getBinaryFast(key);
+    if (v === undefined) return undefined;
+    // getBinaryFast fills one reusable buffer (faster than get()): its own `length` property is
+    // the value's size but its typed-array length is the whole buffer, so copy exactly that many.
+    const n = v.length;
+    const out = new Uint8Array(n);
+    out.set(v.subarray(0, n));
+    return out;
   }
 
   /**
@@ -58,7 +64,7 @@ export class BinaryDb {
   read<T>(key: Uint8Array, fn: (value: Uint8Array) => T): T | undefined {
     if (!storableKey(key)) return undefined;
     const v = this.#db.getBinaryFast(key);
-    return v === undefined ? undefined : fn(v);
+    return v === undefined ? undefined : fn(v.subarray(0, v.length));
   }
 
   has(key: Uint8Array): boolean {

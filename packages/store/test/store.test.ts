@@ -246,3 +246,33 @@ describe('BinaryDb', () => {
     await store.close();
   });
 });
+
+describe('BinaryDb reads', () => {
+  it('returns exactly the stored bytes, whatever was read before', async () => {
+    const dir = tempDir('store-reads');
+    dirs.push(dir.cleanup);
+    const store = Store.open({ path: dir.path, noSync: true });
+    const db = store.openBinaryDb('reads');
+    const big = new Uint8Array(100_000).fill(7);
+    db.put(bytes(1), big);
+    db.put(bytes(2), bytes(9, 9));
+    assert.equal(db.get(bytes(1))!.length, big.length);
+    const small = db.get(bytes(2))!;
+    assert.equal(small.length, 2);
+    assert.equal(small.buffer.byteLength, 2, 'a copy, not a view of a shared buffer');
+    assert.deepEqual(small, bytes(9, 9));
+    assert.equal(
+      db.read(bytes(2), (v) => v.length),
+      2,
+    );
+    assert.deepEqual(
+      db.read(bytes(1), (v) => [...v.subarray(99_998)]),
+      [7, 7],
+    );
+    assert.equal(
+      db.read(bytes(3), (v) => v.length),
+      undefined,
+    );
+    await store.close();
+  });
+});

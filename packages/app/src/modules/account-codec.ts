@@ -41,37 +41,49 @@ function corrupt(why: string): LatticeError {
   return new LatticeError('STATE_CORRUPT', `stored account record is malformed: ${why}`);
 }
 
-export function encodeAccountState(accountNumber: bigint, sequence: bigint): Uint8Array {
+export interface AccountStateRecord {
+  accountNumber: bigint;
+  sequence: bigint;
+  pubKeyAlg: number;
+}
+
+export function encodeAccountState(r: AccountStateRecord): Uint8Array {
   // proto3 omits zero-valued scalars.
+  const alg = BigInt(r.pubKeyAlg);
   let len = 0;
-  if (accountNumber !== 0n) len += 1 + varintLength(accountNumber);
-  if (sequence !== 0n) len += 1 + varintLength(sequence);
+  if (r.accountNumber !== 0n) len += 1 + varintLength(r.accountNumber);
+  if (r.sequence !== 0n) len += 1 + varintLength(r.sequence);
+  if (alg !== 0n) len += 1 + varintLength(alg);
   const out = new Uint8Array(len);
   let pos = 0;
-  if (accountNumber !== 0n) {
+  if (r.accountNumber !== 0n) {
     out[pos++] = 0x08;
-    pos = writeVarint(out, pos, accountNumber);
+    pos = writeVarint(out, pos, r.accountNumber);
   }
-  if (sequence !== 0n) {
+  if (r.sequence !== 0n) {
     out[pos++] = 0x10;
-    writeVarint(out, pos, sequence);
+    pos = writeVarint(out, pos, r.sequence);
+  }
+  if (alg !== 0n) {
+    out[pos++] = 0x18;
+    writeVarint(out, pos, alg);
   }
   return out;
 }
 
-export function decodeAccountState(b: Uint8Array): { accountNumber: bigint; sequence: bigint } {
-  let accountNumber = 0n;
-  let sequence = 0n;
+export function decodeAccountState(b: Uint8Array): AccountStateRecord {
+  const r: AccountStateRecord = { accountNumber: 0n, sequence: 0n, pubKeyAlg: 0 };
   let pos = 0;
   while (pos < b.length) {
     const tag = b[pos++]!;
     let v: bigint;
     [v, pos] = readVarint(b, pos);
-    if (tag === 0x08) accountNumber = v;
-    else if (tag === 0x10) sequence = v;
+    if (tag === 0x08) r.accountNumber = v;
+    else if (tag === 0x10) r.sequence = v;
+    else if (tag === 0x18 && v <= 0xffffffffn) r.pubKeyAlg = Number(v);
     else throw corrupt(`unexpected tag ${tag}`);
   }
-  return { accountNumber, sequence };
+  return r;
 }
 
 export function encodePubKey(alg: number, key: Uint8Array): Uint8Array {

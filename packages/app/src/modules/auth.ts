@@ -12,6 +12,8 @@ export interface Account {
   address: Uint8Array;
   accountNumber: bigint;
   sequence: bigint;
+  /** Algorithm of the stored public key, 0 until the first transaction stores one. */
+  pubKeyAlg: number;
 }
 
 /** Accounts, account numbers, sequences and public keys (Cosmos x/auth). */
@@ -19,16 +21,11 @@ export class AuthKeeper {
   getAccount(kv: KVStore, address: Uint8Array): Account | undefined {
     const raw = kv.get(accountKey(address));
     if (raw === undefined) return undefined;
-    const { accountNumber, sequence } = decodeAccountState(raw);
-    return { address, accountNumber, sequence };
+    return { address, ...decodeAccountState(raw) };
   }
 
   setAccount(kv: KVStore, acc: Account): void {
-    kv.set(accountKey(acc.address), encodeAccountState(acc.accountNumber, acc.sequence));
-  }
-
-  hasPubKey(kv: KVStore, address: Uint8Array): boolean {
-    return kv.get(pubKeyKey(address)) !== undefined;
+    kv.set(accountKey(acc.address), encodeAccountState(acc));
   }
 
   getPubKey(kv: KVStore, address: Uint8Array): AccountPubKey | undefined {
@@ -37,18 +34,18 @@ export class AuthKeeper {
   }
 
   /** Written once, with the account's first transaction; never changes afterwards. */
-  setPubKey(kv: KVStore, address: Uint8Array, pk: AccountPubKey): void {
-    if (kv.get(pubKeyKey(address)) !== undefined) {
+  setPubKey(kv: KVStore, acc: Account, pk: AccountPubKey): void {
+    if (acc.pubKeyAlg !== 0)
       throw new LatticeError('TX_PUBKEY_MISMATCH', 'this account already has a public key');
-    }
-    kv.set(pubKeyKey(address), encodePubKey(pk.alg, pk.key));
+    kv.set(pubKeyKey(acc.address), encodePubKey(pk.alg, pk.key));
+    acc.pubKeyAlg = pk.alg;
   }
 
   /** Returns the account, creating it with the next account number when the address is new. */
   ensureAccount(kv: KVStore, address: Uint8Array): Account {
     const existing = this.getAccount(kv, address);
     if (existing) return existing;
-    const acc: Account = { address, accountNumber: this.#nextAccountNumber(kv), sequence: 0n };
+    const acc: Account = { address, accountNumber: this.#nextAccountNumber(kv), sequence: 0n, pubKeyAlg: 0 };
     this.setAccount(kv, acc);
     return acc;
   }

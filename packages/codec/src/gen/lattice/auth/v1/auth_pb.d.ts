@@ -61,6 +61,14 @@ export declare type AccountState = Message<"lattice.auth.v1.AccountState"> & {
    * @generated from field: uint64 sequence = 2;
    */
   sequence: bigint;
+
+  /**
+   * Algorithm of the stored public key; 0 while the account has none. Kept here so gas (which
+   * depends on the algorithm) is known without reading the key itself.
+   *
+   * @generated from field: uint32 pub_key_algorithm = 3;
+   */
+  pubKeyAlgorithm: number;
 };
 
 /**

@@ -9,7 +9,7 @@ import { file_lattice_crypto_v1_keys } from "../../crypto/v1/keys_pb.js";
  * Describes the file lattice/auth/v1/auth.proto.
  */
 export const file_lattice_auth_v1_auth = /*@__PURE__*/
-  fileDesc("ChpsYXR0aWNlL2F1dGgvdjEvYXV0aC5wcm90bxIPbGF0dGljZS5hdXRoLnYxInQKC0Jhc2VBY2NvdW50Eg8KB2FkZHJlc3MYASABKAkSKgoHcHViX2tleRgCIAEoCzIZLmxhdHRpY2UuY3J5cHRvLnYxLlB1YktleRIWCg5hY2NvdW50X251bWJlchgDIAEoBBIQCghzZXF1ZW5jZRgEIAEoBCI4CgxBY2NvdW50U3RhdGUSFgoOYWNjb3VudF9udW1iZXIYASABKAQSEAoIc2VxdWVuY2UYAiABKARiBnByb3RvMw", [file_lattice_crypto_v1_keys]);
+  fileDesc("ChpsYXR0aWNlL2F1dGgvdjEvYXV0aC5wcm90bxIPbGF0dGljZS5hdXRoLnYxInQKC0Jhc2VBY2NvdW50Eg8KB2FkZHJlc3MYASABKAkSKgoHcHViX2tleRgCIAEoCzIZLmxhdHRpY2UuY3J5cHRvLnYxLlB1YktleRIWCg5hY2NvdW50X251bWJlchgDIAEoBBIQCghzZXF1ZW5jZRgEIAEoBCJTCgxBY2NvdW50U3RhdGUSFgoOYWNjb3VudF9udW1iZXIYASABKAQSEAoIc2VxdWVuY2UYAiABKAQSGQoRcHViX2tleV9hbGdvcml0aG0YAyABKA1iBnByb3RvMw", [file_lattice_crypto_v1_keys]);
 
 /**
  * Describes the message lattice.auth.v1.BaseAccount.
