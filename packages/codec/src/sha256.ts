@@ -1,3 +1,4 @@
-// The only hash this package uses, taken from @lattice/crypto through this one file so that the
-// choice (e.g. a browser-safe implementation for the SDK) is made in a single place.
-export { sha256 } from '@lattice/crypto';
+// The only hash this package uses. `#sha256` resolves to node:crypto on Node and to
+// @noble/hashes under the `browser` condition (package.json "imports"), so the SDK's browser
+// build pulls in no Node built-ins through the codec.
+export { sha256 } from '#sha256';

@@ -11,6 +11,7 @@ import type { TxSigner } from './signer.ts';
 export * from './client.ts';
 export * from './rpc.ts';
 export type * from './signer.ts';
+export * from './subscriptions.ts';
 export type * from './types.ts';
 
 /** The browser wallet: same keys and signature format as the Node wallet, via @noble/post-quantum. */

@@ -10,6 +10,7 @@ import {
 import { ceilDiv, LatticeError, parseDecimal, to0x } from '@lattice/utils';
 import { JsonRpcTransport } from './rpc.ts';
 import type { TxSigner } from './signer.ts';
+import { type Subscription, SubscriptionClient, type Topic } from './subscriptions.ts';
 import type {
   AccountJson,
   BlockJson,
@@ -54,11 +55,29 @@ export function parseCoinString(s: string): Coin[] {
 /** A Lattice node client: queries, tx building, signing, broadcasting and waiting. */
 export class LatticeClient {
   readonly rpc: JsonRpcTransport;
+  readonly #url: string;
+  #subs: SubscriptionClient | undefined;
   #chainId: string | undefined;
   #minGasPrice: bigint | undefined;
 
   constructor(url: string, opts: { timeoutMs?: number } = {}) {
     this.rpc = new JsonRpcTransport(url, opts);
+    this.#url = url;
+  }
+
+  /**
+   * Live events over WebSocket: 'newBlocks', 'newTxs' (filter {sender?, recipient?, hash?}) or
+   * 'events' (filter {type, attributes?}). Call close() when done.
+   */
+  subscribe<T = unknown>(topic: Topic, filter: unknown, onEvent: (event: T) => void): Promise<Subscription> {
+    this.#subs ??= new SubscriptionClient(this.#url);
+    return this.#subs.subscribe(topic, filter, onEvent as (e: unknown) => void);
+  }
+
+  /** Closes the subscription socket, if one was opened. */
+  async close(): Promise<void> {
+    await this.#subs?.close();
+    this.#subs = undefined;
   }
 
   status(): Promise<StatusJson> {

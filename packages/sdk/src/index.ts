@@ -1,5 +1,6 @@
 export * from './client.ts';
 export * from './rpc.ts';
 export type * from './signer.ts';
+export * from './subscriptions.ts';
 export type * from './types.ts';
 export * from './wallet.ts';
