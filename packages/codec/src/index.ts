@@ -1,5 +1,6 @@
 export * from './any.ts';
 export * from './block.ts';
+export * from './block-encode.ts';
 export * from './decode.ts';
 export * from './gen/lattice/abci/v1/types_pb.js';
 export * from './gen/lattice/auth/v1/auth_pb.js';
@@ -13,6 +14,7 @@ export * from './gen/lattice/types/v1/results_pb.js';
 export * from './gen/lattice/types/v1/types_pb.js';
 export * from './merkle.ts';
 export * from './protobuf.ts';
+export * from './results.ts';
 export * from './time.ts';
 export * from './tx.ts';
 export * from './tx-builder.ts';

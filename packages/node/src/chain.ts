@@ -19,6 +19,8 @@ import {
   decodeMessage,
   EvidenceListSchema,
   type ExecTxResult,
+  encodeBlock,
+  encodeBlockResults,
   evidenceHash,
   type Header,
   HeaderSchema,
@@ -293,13 +295,13 @@ export class Chain {
       txs,
     });
     const t1 = performance.now();
-    const blockBytes = toBinary(BlockSchema, block);
+    const blockBytes = encodeBlock(block);
     const commitBytes = toBinary(CommitSchema, commit);
-    const results = create(BlockResultsSchema, { height: BigInt(height), txResults, appHash });
+    const resultsBytes = encodeBlockResults(BigInt(height), txResults, appHash);
     try {
       this.#store.transaction(() => {
         this.#store.blocks.put({ height, hash, block: blockBytes, commit: commitBytes });
-        this.#store.results.put(height, toBinary(BlockResultsSchema, results));
+        this.#store.results.put(height, resultsBytes);
         for (const [index, h] of txHashes.entries()) this.#store.txIndex.put(h, { height, index });
         this.#app.commit();
       });
