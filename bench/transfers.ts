@@ -3,8 +3,8 @@
 // tx/s, submit→commit latency percentiles, and the ratio to this machine's single-core
 // node:crypto ML-DSA-44 verify rate measured in the same run.
 //
-//   npm run bench:transfers -- [--duration 60] [--accounts 1000] [--block-time 1000] [--lanes 8]
-//                              [--batch 200] [--txs N] [--json]
+//   npm run bench:transfers -- [--duration 65] [--accounts 1000] [--block-time 1000] [--lanes 4]
+//                              [--batch 150] [--txs N] [--json]
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, createPublicKey, verify as nodeVerify } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,7 +20,7 @@ import { benchAddress, type TransferPlan } from './lib/transfer-signer.ts';
 
 const { values: args } = parseArgs({
   options: {
-    duration: { type: 'string', default: '60' },
+    duration: { type: 'string', default: '65' },
     accounts: { type: 'string', default: '1000' },
     'block-time': { type: 'string', default: '1000' },
     lanes: { type: 'string', default: '4' },

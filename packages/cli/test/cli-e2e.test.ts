@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -114,6 +114,47 @@ describe('lattice CLI end to end', () => {
     );
     assert.equal(recovered.code, 0, recovered.stderr);
     assert.equal((JSON.parse(recovered.stdout) as { address: string }).address, alice.address);
+  });
+
+  it('shows status, blocks, supply, and manages keys (show, export, import, delete)', async () => {
+    const status = JSON.parse((await lattice(['status', '--json'], env)).stdout) as {
+      chainId: string;
+      latestHeight: string;
+    };
+    assert.equal(status.chainId, 'lattice-test-1');
+    assert.ok(Number(status.latestHeight) >= 1);
+    assert.match((await lattice(['status'], env)).stdout, /chain id:\s+lattice-test-1/);
+
+    const block = JSON.parse((await lattice(['query', 'block', '1', '--json'], env)).stdout) as {
+      height: string;
+    };
+    assert.equal(block.height, '1');
+    const supply = JSON.parse((await lattice(['query', 'supply', '--json'], env)).stdout) as {
+      denom: string;
+    }[];
+    assert.deepEqual(supply.map((c) => c.denom).sort(), ['udgt', 'udrt']);
+
+    const carol = JSON.parse(
+      (await lattice(['keys', 'add', 'carol', '--algorithm', 'ml-dsa-65', '--json'], env)).stdout,
+    ) as {
+      address: string;
+      algorithm: string;
+    };
+    assert.equal(carol.algorithm, 'ML-DSA-65');
+    assert.equal((await lattice(['keys', 'show', 'carol', '--address'], env)).stdout.trim(), carol.address);
+    const exported = await lattice(['keys', 'export', 'carol'], env);
+    assert.equal(exported.code, 0, exported.stderr);
+    const file = join(home, 'carol.keystore.json');
+    writeFileSync(file, exported.stdout);
+    assert.match((await lattice(['keys', 'delete', 'carol'], env)).stderr, /INVALID_ARGUMENT.*--yes/);
+    assert.equal((await lattice(['keys', 'delete', 'carol', '--yes'], env)).code, 0);
+    assert.match((await lattice(['keys', 'show', 'carol'], env)).stderr, /KEY_NOT_FOUND/);
+    const imported = JSON.parse(
+      (await lattice(['keys', 'import', 'carol2', file, '--json'], env)).stdout,
+    ) as { address: string };
+    assert.equal(imported.address, carol.address);
+    const dup = await lattice(['keys', 'add', 'carol2'], env);
+    assert.match(dup.stderr, /error \[KEY_EXISTS\]/);
   });
 
   it('gives a code and a plain sentence for errors', async () => {

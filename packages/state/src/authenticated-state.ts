@@ -200,6 +200,8 @@ export class AuthenticatedState implements StateReader {
       this.#staged.delete(staged);
       const t = s.tree;
       this.#version = { height: s.height, root: t.root, nextPage: t.nextPage, nextChunk: t.nextChunk };
+      // Replaced nodes only serve historical proofs: drop them so the cache holds the live tree.
+      for (const loc of t.replaced) this.#cache.delete(loc);
       for (const n of t.nodes) this.#cache.set(n.loc, n.bytes);
     });
   }

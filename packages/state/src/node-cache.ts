@@ -33,6 +33,11 @@ export class NodeCache<V> {
     this.#young.set(key, value);
   }
 
+  delete(key: number): void {
+    this.#young.delete(key);
+    this.#old.delete(key);
+  }
+
   get size(): number {
     return this.#young.size + this.#old.size;
   }

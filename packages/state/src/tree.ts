@@ -42,6 +42,8 @@ export interface TreeUpdate {
   readonly pages: NewRecord[];
   /** New value chunks, in increasing id order. */
   readonly chunks: NewRecord[];
+  /** Locators of committed nodes this update replaces: no longer reachable from the new root. */
+  readonly replaced: number[];
   readonly nextPage: number;
   readonly nextChunk: number;
 }
@@ -71,6 +73,7 @@ export function applyWrites(
     nodes: u.nodes,
     pages: u.pages,
     chunks: u.chunks,
+    replaced: u.replaced,
     nextPage: u.nextPage,
     nextChunk: u.nextChunk,
   };
@@ -80,6 +83,7 @@ class Updater {
   readonly nodes: { loc: number; bytes: Buffer }[] = [];
   readonly pages: NewRecord[] = [];
   readonly chunks: NewRecord[] = [];
+  readonly replaced: number[] = [];
   nextPage: number;
   nextChunk: number;
   #pageId = -1;
@@ -120,7 +124,9 @@ class Updater {
       }
       i = j;
     }
-    return changedMask === 0 ? slot : this.#rebuild(rec, changedMask, changed);
+    if (changedMask === 0) return slot;
+    this.replaced.push(slot.loc);
+    return this.#rebuild(rec, changedMask, changed);
   }
 
   /**
