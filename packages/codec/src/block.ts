@@ -42,7 +42,12 @@ export function headerHash(header: Header): Uint8Array {
 
 /** Header.data_hash: Merkle root over the txs' hashes (so a tx's inclusion proof starts from its hash). */
 export function dataHash(txs: readonly Uint8Array[]): Uint8Array {
-  return merkleRoot(txs.map(txHash));
+  return dataHashFromTxHashes(txs.map(txHash));
+}
+
+/** The same root from tx hashes already known (the proposer has them from admission). */
+export function dataHashFromTxHashes(hashes: readonly Uint8Array[]): Uint8Array {
+  return merkleRoot(hashes);
 }
 
 /** Header.last_commit_hash: SHA-256 of the commit's canonical encoding (binds height, round and block id too). */

@@ -13,7 +13,7 @@ import {
   ConsensusSchema,
   commitHash,
   DataSchema,
-  dataHash,
+  dataHashFromTxHashes,
   decodeBlock,
   decodeCommit,
   decodeMessage,
@@ -30,6 +30,7 @@ import {
   SignedMsgType,
   timestampFromMs,
   timestampToMs,
+  txHash,
   type Validator,
   ValidatorSchema,
   validatorsHash,
@@ -187,11 +188,14 @@ export class Chain {
     // Block time is monotonic even if the wall clock steps back.
     const timeMs = nowMs > this.#lastTimeMs ? nowMs : this.#lastTimeMs + 1n;
     const maxBytes = this.#genesis.maxBlockBytes - BLOCK_OVERHEAD_BYTES;
-    const candidates = this.#mempool
-      .reap(maxBytes, this.#genesis.maxBlockGas, BLOCK_TXS_MAX)
-      .map((t) => t.bytes);
-    const { txs } = this.#app.prepareProposal({ txs: candidates, maxBytes });
-    const header = this.#header(height, timeMs, txs);
+    const reaped = this.#mempool.reap(maxBytes, this.#genesis.maxBlockGas, BLOCK_TXS_MAX);
+    const { txs } = this.#app.prepareProposal({ txs: reaped.map((t) => t.bytes), maxBytes });
+    const known = new Map(reaped.map((t) => [t.bytes, t.hash]));
+    const header = this.#header(
+      height,
+      timeMs,
+      txs.map((b) => known.get(b) ?? txHash(b)),
+    );
     const block = create(BlockSchema, {
       header,
       data: create(DataSchema, { txs }),
@@ -203,7 +207,7 @@ export class Chain {
     return this.#execute(block, hash, commit);
   }
 
-  #header(height: number, timeMs: bigint, txs: Uint8Array[]): Header {
+  #header(height: number, timeMs: bigint, txHashes: Uint8Array[]): Header {
     return create(HeaderSchema, {
       version: create(ConsensusSchema, { block: BLOCK_PROTOCOL_VERSION, app: APP_PROTOCOL_VERSION }),
       chainId: this.#genesis.chainId,
@@ -211,7 +215,7 @@ export class Chain {
       time: timestampFromMs(timeMs),
       lastBlockId: this.#lastBlockId,
       lastCommitHash: this.#lastCommit ? commitHash(this.#lastCommit) : new Uint8Array(0),
-      dataHash: dataHash(txs),
+      dataHash: dataHashFromTxHashes(txHashes),
       validatorsHash: this.#validatorsHash,
       nextValidatorsHash: this.#validatorsHash,
       consensusHash: new Uint8Array(0),
