@@ -2,14 +2,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { fromHex } from '@lattice/utils';
 
-/** /work/shared/testdata/acvp when the repo is checked out as /work/main beside /work/shared. */
-export const ACVP_DIR = new URL('../../../../shared/testdata/acvp/', import.meta.url);
+/**
+ * The NIST ACVP vectors, copied unchanged into the repository (see vectors/acvp/README.md for
+ * their source and checksums) so the tests do not depend on how the repository is checked out.
+ */
+export const ACVP_DIR = new URL('./vectors/acvp/', import.meta.url);
 
 export function readAcvp<T>(name: string): T {
   const url = new URL(name, ACVP_DIR);
   if (!existsSync(url)) {
     throw new Error(
-      `NIST ACVP test vectors not found at ${fileURLToPath(url)}: the repository must be checked out with shared/ beside it (shared/testdata/acvp)`,
+      `NIST ACVP test vectors not found at ${fileURLToPath(url)}: the vector files are part of the repository (packages/crypto/test/vectors/acvp)`,
     );
   }
   return JSON.parse(readFileSync(url, 'utf8')) as T;
