@@ -9,3 +9,15 @@ export function formatCoin(denom: string, amount: string | bigint): string {
   const base = `${amount}${denom}`;
   return display ? `${base} (${formatDecimal(BigInt(amount), DENOM_EXPONENT)} ${display})` : base;
 }
+
+/** Receipt events as indented `type: key=value …` lines. */
+export function formatEvents(
+  events: readonly { type: string; attributes: Record<string, string> }[],
+): string[] {
+  return events.map(
+    (e) =>
+      `  ${e.type}: ${Object.entries(e.attributes)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')}`,
+  );
+}

@@ -1,6 +1,6 @@
 import { LatticeError } from '@lattice/utils';
 import type { Context } from '../context.ts';
-import { formatCoin } from '../format.ts';
+import { formatCoin, formatEvents } from '../format.ts';
 import { table } from '../output.ts';
 
 export const QUERY_USAGE = `lattice query — read chain state
@@ -101,17 +101,7 @@ export async function queryCommand(
           ...(tx.memo ? [`memo:      ${tx.memo}`] : []),
           'messages:',
           ...tx.messages.map((m) => `  ${m.typeUrl} ${JSON.stringify(m.value)}`),
-          ...(receipt
-            ? [
-                'events:',
-                ...receipt.events.map(
-                  (e) =>
-                    `  ${e.type}: ${Object.entries(e.attributes)
-                      .map(([k, v]) => `${k}=${v}`)
-                      .join(' ')}`,
-                ),
-              ]
-            : []),
+          ...(receipt ? ['events:', ...formatEvents(receipt.events)] : []),
         ].join('\n'),
       );
       return;

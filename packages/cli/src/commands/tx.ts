@@ -1,7 +1,7 @@
 import { parseCoinString, type SendOptions, Wallet } from '@lattice/sdk';
 import { isErrorCode, LatticeError } from '@lattice/utils';
 import type { Context } from '../context.ts';
-import { formatCoin } from '../format.ts';
+import { formatCoin, formatEvents } from '../format.ts';
 
 export const TX_USAGE = `lattice tx — sign and broadcast transactions
 
@@ -65,12 +65,7 @@ export async function txCommand(ctx: Context, args: string[], flags: Record<stri
       `gas used: ${receipt.gasUsed} of ${receipt.gasWanted}`,
       `fee:      ${receipt.events.find((e) => e.type === 'tx')?.attributes.fee ?? '0udrt'}`,
       'events:',
-      ...receipt.events.map(
-        (e) =>
-          `  ${e.type}: ${Object.entries(e.attributes)
-            .map(([k, v]) => `${k}=${v}`)
-            .join(' ')}`,
-      ),
+      ...formatEvents(receipt.events),
     ].join('\n'),
   );
 }
