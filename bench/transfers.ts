@@ -4,7 +4,7 @@
 // node:crypto ML-DSA-44 verify rate measured in the same run.
 //
 //   npm run bench:transfers -- [--duration 65] [--accounts 1000] [--block-time 1000] [--lanes 4]
-//                              [--batch 150] [--txs N] [--json]
+//                              [--batch 100] [--txs N] [--json]
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, createPublicKey, verify as nodeVerify } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,7 +24,7 @@ const { values: args } = parseArgs({
     accounts: { type: 'string', default: '1000' },
     'block-time': { type: 'string', default: '1000' },
     lanes: { type: 'string', default: '4' },
-    batch: { type: 'string', default: '150' },
+    batch: { type: 'string', default: '100' },
     txs: { type: 'string' },
     json: { type: 'boolean', default: false },
     'keep-home': { type: 'boolean', default: false },
