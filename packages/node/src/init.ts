@@ -14,9 +14,9 @@ import { writeKeyFile } from './keyfile.ts';
 
 /** 1 billion DGT (6 decimals): the whole, fixed DGT supply is created at genesis. */
 export const DGT_TOTAL_SUPPLY = 1_000_000_000n * 1_000_000n;
-export const DRT_RESERVE_AMOUNT = 10_000_000_000n * 1_000_000n;
-export const FAUCET_DRT = 1_000_000_000n * 1_000_000n;
-export const FAUCET_DGT = 10_000_000n * 1_000_000n;
+export const DRT_RESERVE_GENESIS_UDRT = 10_000_000_000n * 1_000_000n;
+export const FAUCET_GENESIS_UDRT = 1_000_000_000n * 1_000_000n;
+export const FAUCET_GENESIS_UDGT = 10_000_000n * 1_000_000n;
 
 export interface GenesisAccount {
   address: string;
@@ -82,8 +82,8 @@ export function initHome(opts: InitOptions): InitResult {
     balances.push({
       address: addressFromPublicKey(faucet.alg, faucet.publicKey),
       coins: [
-        { denom: DENOM_DRT, amount: FAUCET_DRT },
-        { denom: DENOM_DGT, amount: FAUCET_DGT },
+        { denom: DENOM_DRT, amount: FAUCET_GENESIS_UDRT },
+        { denom: DENOM_DGT, amount: FAUCET_GENESIS_UDGT },
       ],
     });
   }
@@ -99,7 +99,7 @@ export function initHome(opts: InitOptions): InitResult {
   balances.push({
     address: reserveAddress,
     coins: [
-      { denom: DENOM_DRT, amount: DRT_RESERVE_AMOUNT },
+      { denom: DENOM_DRT, amount: DRT_RESERVE_GENESIS_UDRT },
       { denom: DENOM_DGT, amount: DGT_TOTAL_SUPPLY - dgtAssigned },
     ],
   });

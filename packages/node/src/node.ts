@@ -145,6 +145,8 @@ export class LatticeNode {
       if (failed > 0) metrics.txsTotal.inc({ outcome: 'failed' }, failed);
       metrics.sigVerificationsTotal.inc(verifier.verifiedTotal - sigSeen);
       sigSeen = verifier.verifiedTotal;
+      metrics.sigVerifyCacheHitsTotal.inc(app.sigCacheHits - cacheHitsSeen);
+      cacheHitsSeen = app.sigCacheHits;
       if (opts.checkInvariants) {
         const problems = app.checkInvariants();
         if (problems.length > 0)
@@ -160,6 +162,7 @@ export class LatticeNode {
       });
     };
     let sigSeen = 0;
+    let cacheHitsSeen = 0;
     // 5. the chain and its producer
     const chain = new Chain({ store, app, mempool, genesis, validatorKey, logger: log, onCommit });
     const producer =

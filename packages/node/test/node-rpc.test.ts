@@ -40,6 +40,8 @@ describe('node RPC, metrics and health', () => {
     assert.match(text, new RegExp(`^lattice_height ${block.height}$`, 'm'));
     assert.match(text, /^lattice_mempool_size 0$/m);
     assert.match(text, /^lattice_sig_verifications_total [1-9]/m);
+    // The block's tx was verified at admission: executing the block hit the cache.
+    assert.match(text, /^lattice_sig_verify_cache_hits_total [1-9]/m);
     assert.match(text, /^lattice_txs_total\{outcome="ok"\} 1$/m);
     assert.match(
       text,

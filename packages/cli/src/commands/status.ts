@@ -6,14 +6,14 @@ export async function statusCommand(ctx: Context): Promise<void> {
   const s = await ctx.client.status();
   ctx.out.result(s, () =>
     [
-      `chain id:     ${s.chainId}`,
-      `node:         ${s.moniker} (v${s.nodeVersion}) at ${ctx.opts.node}`,
-      `height:       ${s.latestHeight}${s.latestBlockTime ? ` (${s.latestBlockTime})` : ''}`,
-      `block hash:   ${s.latestBlockHash ?? '-'}`,
-      `app hash:     ${s.latestAppHash}`,
-      `mempool:      ${s.mempool.size} txs, ${s.mempool.bytes} bytes`,
+      `chain id:      ${s.chainId}`,
+      `node:          ${s.moniker} (v${s.nodeVersion}) at ${ctx.opts.node}`,
+      `height:        ${s.latestHeight}${s.latestBlockTime ? ` (${s.latestBlockTime})` : ''}`,
+      `block hash:    ${s.latestBlockHash ?? '-'}`,
+      `app hash:      ${s.latestAppHash}`,
+      `mempool:       ${s.mempool.size} txs, ${s.mempool.bytes} bytes`,
       `min gas price: ${s.minGasPrice} udrt`,
-      ...(s.faucet ? [`faucet:       ${s.faucet}`] : []),
+      ...(s.faucet ? [`faucet:        ${s.faucet}`] : []),
       'validators:',
       ...s.validators.map((v) => `  ${v.address} ${v.algorithm ?? ''} power ${v.votingPower}`),
     ].join('\n'),
