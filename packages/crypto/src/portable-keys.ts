@@ -1,8 +1,9 @@
 import { randomBytes } from '@noble/hashes/utils.js';
-import { contextBytes, contextBytesOrUndefined, type SignContext } from './contexts.ts';
+import { contextBytes, type SignContext } from './contexts.ts';
 import { type NobleSigner, nobleKeyPairFromSeed, nobleSigner } from './noble.ts';
 import { checkedMessage, checkedSeed, type PrivateKey } from './private-key.ts';
 import { getScheme } from './schemes.ts';
+import { verifyInputs } from './verify-inputs.ts';
 
 class PortablePrivateKey implements PrivateKey {
   readonly alg: number;
@@ -45,14 +46,10 @@ export function portableVerifySignature(
   signature: Uint8Array,
   context: SignContext,
 ): boolean {
-  const scheme = getScheme(alg);
-  if (!(publicKey instanceof Uint8Array) || publicKey.length !== scheme.publicKeyBytes) return false;
-  if (!(signature instanceof Uint8Array) || signature.length !== scheme.signatureBytes) return false;
-  if (!(message instanceof Uint8Array)) return false;
-  const ctx = contextBytesOrUndefined(context);
-  if (ctx === undefined) return false;
+  const checked = verifyInputs(alg, publicKey, message, signature, context);
+  if (checked === undefined) return false;
   try {
-    return nobleSigner(scheme.id).verify(signature, message, publicKey, { context: ctx });
+    return nobleSigner(checked.scheme.id).verify(signature, message, publicKey, { context: checked.ctx });
   } catch {
     return false;
   }

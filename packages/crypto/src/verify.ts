@@ -1,7 +1,7 @@
 import { verify } from 'node:crypto';
-import { contextBytesOrUndefined, type SignContext } from './contexts.ts';
+import type { SignContext } from './contexts.ts';
 import { importPublicKey } from './node-keys.ts';
-import { getScheme } from './schemes.ts';
+import { verifyInputs } from './verify-inputs.ts';
 
 /**
  * Verifies a signature with node:crypto. Returns false (never throws) for a malformed key,
@@ -14,15 +14,11 @@ export function verifySignature(
   signature: Uint8Array,
   context: SignContext,
 ): boolean {
-  const scheme = getScheme(alg);
-  if (!(publicKey instanceof Uint8Array) || publicKey.length !== scheme.publicKeyBytes) return false;
-  if (!(signature instanceof Uint8Array) || signature.length !== scheme.signatureBytes) return false;
-  if (!(message instanceof Uint8Array)) return false;
-  const ctx = contextBytesOrUndefined(context);
-  if (ctx === undefined) return false;
+  const checked = verifyInputs(alg, publicKey, message, signature, context);
+  if (checked === undefined) return false;
   try {
     const key = importPublicKey(alg, publicKey);
-    return verify(null, message, { key, context: ctx }, signature);
+    return verify(null, message, { key, context: checked.ctx }, signature);
   } catch {
     return false;
   }

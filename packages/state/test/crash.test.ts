@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Store } from '@lattice/store';
+import { runAndKill } from '../../store/test/support/run-and-kill.ts';
 import { AuthenticatedState } from '../src/index.ts';
 import { writesFor } from './fixtures/crash-blocks.ts';
 import { cleanupTempDirs, commitBlock, openState, prng } from './helpers.ts';
@@ -11,23 +10,6 @@ import { cleanupTempDirs, commitBlock, openState, prng } from './helpers.ts';
 after(cleanupTempDirs);
 
 const WRITER = fileURLToPath(new URL('./fixtures/crash-writer.ts', import.meta.url));
-
-async function runAndKill(path: string, from: number, target: number): Promise<number> {
-  const child = spawn(process.execPath, [WRITER, path], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let reported = from;
-  let buffered = '';
-  child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (chunk: string) => {
-    buffered += chunk;
-    const lines = buffered.split('\n');
-    buffered = lines.pop()!;
-    for (const line of lines) reported = Number(line);
-    if (reported >= from + target && child.exitCode === null && !child.killed) child.kill('SIGKILL');
-  });
-  const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
-  assert.equal(signal, 'SIGKILL', `writer exited on its own (code ${code})`);
-  return reported;
-}
 
 describe('state crash safety', () => {
   it('restarts with whole blocks of state after SIGKILL at random moments', async () => {
@@ -37,7 +19,7 @@ describe('state crash safety', () => {
     const random = prng(0x5eed);
     let latest = 0;
     for (let k = 0; k < 3; k++) {
-      const reported = await runAndKill(crashed.path, latest, 2 + Math.floor(random() * 10));
+      const reported = await runAndKill(WRITER, crashed.path, latest, 2 + Math.floor(random() * 10));
       const store = Store.open({ path: crashed.path });
       const state = new AuthenticatedState({ store });
       assert.ok(state.height >= reported);

@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { u64be } from '@lattice/utils';
@@ -14,31 +12,10 @@ import {
   txHash,
 } from './fixtures/crash-blocks.ts';
 import { prng, tempDir } from './helpers.ts';
+import { runAndKill } from './support/run-and-kill.ts';
 
 const WRITER = fileURLToPath(new URL('./fixtures/crash-writer.ts', import.meta.url));
 const KILLS = 4;
-
-/**
- * Runs the writer until it has reported `target` durable heights past `from`, then SIGKILLs it. The
- * kill lands wherever the writer happens to be (usually inside a transaction or its fsync), since
- * it keeps writing while the parent reads its output. Returns the last height it reported.
- */
-async function runAndKill(path: string, from: number, target: number): Promise<number> {
-  const child = spawn(process.execPath, [WRITER, path], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let reported = from;
-  let buffered = '';
-  child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (chunk: string) => {
-    buffered += chunk;
-    const lines = buffered.split('\n');
-    buffered = lines.pop()!;
-    for (const line of lines) reported = Number(line);
-    if (reported >= from + target && child.exitCode === null && !child.killed) child.kill('SIGKILL');
-  });
-  const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
-  assert.equal(signal, 'SIGKILL', `writer exited on its own (code ${code})`);
-  return reported;
-}
 
 function checkWholeBlocks(store: Store, reported: number): number {
   const base = store.blocks.baseHeight();
@@ -68,7 +45,7 @@ describe('crash safety', () => {
     try {
       let latest = 0;
       for (let k = 0; k < KILLS; k++) {
-        const reported = await runAndKill(dir.path, latest, 3 + Math.floor(random() * 25));
+        const reported = await runAndKill(WRITER, dir.path, latest, 3 + Math.floor(random() * 25));
         const store = Store.open({ path: dir.path });
         latest = checkWholeBlocks(store, reported);
         await store.close();
