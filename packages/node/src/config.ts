@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import {
   BLOCK_TIME_DEFAULT_MS,
@@ -32,7 +33,8 @@ export function defaultConfig(): NodeConfig {
     app: { minGasPrice: DEFAULT_MIN_GAS_PRICE },
     devnet: { faucet: false },
     log: { level: 'info', format: 'text' },
-    verifier: { threads: 1 },
+    // Signature verification gets every core but the one the node's main thread runs on.
+    verifier: { threads: Math.max(1, availableParallelism() - 1) },
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Genesis, LatticeApp } from '@lattice/app';
 import { accountKey, balanceKey, decodeTx } from '@lattice/app';
-import { headerHash, timestampToMs } from '@lattice/codec';
+import { headerHash, timestampToMs, txHash } from '@lattice/codec';
 import {
   addressFromPublicKey,
   formatAddress,
@@ -85,10 +85,10 @@ export function blockJson(s: RpcServices, height: number, fullTx: boolean) {
   const txs = block.data?.txs ?? [];
   return {
     ...header,
-    txs: txs.map((bytes, index) => {
-      const tx = decodeTx(bytes, s.genesis.chainId);
-      return fullTx ? txView(tx, { height, index }) : to0x(tx.hash);
-    }),
+    // Hashes alone need no decoding: a full block holds thousands of txs.
+    txs: txs.map((bytes, index) =>
+      fullTx ? txView(decodeTx(bytes, s.genesis.chainId), { height, index }) : to0x(txHash(bytes)),
+    ),
     lastCommit: block.lastCommit ? commitView(block.lastCommit) : null,
   };
 }
