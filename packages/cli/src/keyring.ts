@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   addressFromPublicKey,
@@ -9,7 +9,7 @@ import {
   type PrivateKey,
   privateKeyFromSeed,
 } from '@lattice/crypto';
-import { readKeyFile, writeKeyFile } from '@lattice/node';
+import { readKeyFile, writeFileAtomic, writeKeyFile } from '@lattice/node';
 import { LatticeError } from '@lattice/utils';
 
 export type KeyringBackend = 'file' | 'test';
@@ -62,7 +62,7 @@ export class Keyring {
     if (this.backend === 'test') writeKeyFile(path, name, key);
     else {
       const file = encryptKeystore({ alg: key.alg, seed: key.seed, name }, await this.#password());
-      writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
+      writeFileAtomic(path, `${JSON.stringify(file, null, 2)}\n`, 0o600);
     }
     return this.#info(name, key.alg, addressFromPublicKey(key.alg, key.publicKey), path);
   }

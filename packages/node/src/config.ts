@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -9,6 +9,7 @@ import {
 } from '@lattice/params';
 import { LatticeError, type LogLevel } from '@lattice/utils';
 import { parse as parseToml, stringify as stringifyToml } from 'smol-toml';
+import { writeFileAtomic } from './files.ts';
 
 /** Node-local settings from `<home>/config/config.toml`; every field has a working default. */
 export interface NodeConfig {
@@ -127,6 +128,5 @@ export function loadConfig(path: string): NodeConfig {
 }
 
 export function writeConfig(path: string, c: NodeConfig): void {
-  mkdirSync(join(path, '..'), { recursive: true });
-  writeFileSync(path, `# Lattice node configuration\n${stringifyToml(toToml(c))}\n`);
+  writeFileAtomic(path, `# Lattice node configuration\n${stringifyToml(toToml(c))}\n`);
 }

@@ -1,6 +1,7 @@
 export * from './chain.ts';
 export * from './config.ts';
 export * from './faucet.ts';
+export * from './files.ts';
 export * from './ingress.ts';
 export * from './init.ts';
 export * from './keyfile.ts';

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { DEFAULT_DENOM_METADATA, type GenesisFile } from '@lattice/app';
 import {
   ALG_ML_DSA_44,
@@ -10,6 +10,7 @@ import {
 import { BLOCK_BYTES_MAX, BLOCK_GAS_MAX, DEFAULT_MIN_GAS_PRICE, DENOM_DGT, DENOM_DRT } from '@lattice/params';
 import { LatticeError, toHex } from '@lattice/utils';
 import { defaultConfig, homePaths, type NodeConfig, writeConfig } from './config.ts';
+import { writeFileAtomic } from './files.ts';
 import { writeKeyFile } from './keyfile.ts';
 
 /** 1 billion DGT (6 decimals): the whole, fixed DGT supply is created at genesis. */
@@ -128,7 +129,7 @@ export function initHome(opts: InitOptions): InitResult {
       ...(faucet ? { faucet: addressFromPublicKey(faucet.alg, faucet.publicKey) } : {}),
     },
   };
-  writeFileSync(paths.genesis, `${JSON.stringify(genesis, null, 2)}\n`);
+  writeFileAtomic(paths.genesis, `${JSON.stringify(genesis, null, 2)}\n`);
   return {
     validatorAddress: addressFromPublicKey(validator.alg, validator.publicKey),
     faucetAddress: faucet ? addressFromPublicKey(faucet.alg, faucet.publicKey) : undefined,

@@ -1,7 +1,7 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { addressFromPublicKey, getScheme, type PrivateKey, privateKeyFromSeed } from '@lattice/crypto';
 import { fromHex, LatticeError, toHex } from '@lattice/utils';
+import { writeFileAtomic } from './files.ts';
 
 /**
  * An unencrypted key file, for the validator's consensus key and devnet keys (CometBFT's
@@ -25,8 +25,7 @@ export function writeKeyFile(path: string, name: string, key: PrivateKey): KeyFi
     public_key: toHex(key.publicKey),
     seed: toHex(key.seed),
   };
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
+  writeFileAtomic(path, `${JSON.stringify(file, null, 2)}\n`, 0o600);
   return file;
 }
 
