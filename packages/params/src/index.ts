@@ -101,3 +101,7 @@ export const KEYSTORE_SCRYPT_MAXMEM_BYTES = 256 * 1024 * 1024;
 
 // Query
 export const QUERY_PATH_MAX_BYTES = 256;
+
+// Consensus write-ahead log
+export const WAL_RECORD_BYTES_MAX = 8 * 1024 * 1024;
+export const WAL_FILE_BYTES_MAX = 256 * 1024 * 1024;
