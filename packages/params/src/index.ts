@@ -105,3 +105,53 @@ export const QUERY_PATH_MAX_BYTES = 256;
 // Consensus write-ahead log
 export const WAL_RECORD_BYTES_MAX = 8 * 1024 * 1024;
 export const WAL_FILE_BYTES_MAX = 256 * 1024 * 1024;
+
+// P2P (libp2p host). Node-local policy, not consensus.
+/** Largest gossip message payload; checked on the frame length before the payload is decoded. */
+export const P2P_MESSAGE_BYTES_MAX = 4 * 1024 * 1024;
+/** Gossipsub RPC framing overhead allowed on top of one payload (topic, signature, control). */
+export const P2P_GOSSIP_RPC_OVERHEAD_BYTES = 64 * 1024;
+/** Default request/response body limits; a block-sync response carries a whole block and commit. */
+export const P2P_REQUEST_BYTES_MAX = 1024 * 1024;
+export const P2P_RESPONSE_BYTES_MAX = 40 * 1024 * 1024;
+export const P2P_REQUEST_TIMEOUT_MS = 10_000;
+/** Inbound side: reading the request plus running the handler. */
+export const P2P_HANDLER_TIMEOUT_MS = 10_000;
+export const P2P_STATUS_TIMEOUT_MS = 5_000;
+export const P2P_DIAL_TIMEOUT_MS = 5_000;
+/** Concurrent inbound requests over all peers; beyond this new streams are reset. */
+export const P2P_INBOUND_REQUESTS_MAX = 64;
+export const P2P_STREAMS_PER_PROTOCOL_MAX = 32;
+export const P2P_GOSSIP_CONCURRENCY_MAX = 16;
+export const P2P_PEERS_MAX = 50;
+/** Token buckets per peer: sustained rate per second and burst. */
+export const P2P_REQUESTS_PER_S = 50;
+export const P2P_REQUESTS_BURST = 100;
+export const P2P_GOSSIP_PER_S = 2_000;
+export const P2P_GOSSIP_BURST = 4_000;
+/** Application peer score: starts at 0, penalties subtract, at or below the threshold the peer is banned. */
+export const P2P_SCORE_BAN_THRESHOLD = -100;
+export const P2P_PENALTY_DEFAULT_POINTS = 10;
+export const P2P_PENALTY_INVALID_POINTS = 20;
+export const P2P_PENALTY_OVERSIZED_POINTS = 50;
+export const P2P_PENALTY_RATE_LIMITED_POINTS = 1;
+export const P2P_BAN_DURATION_MS = 10 * 60_000;
+export const P2P_BAN_LIST_MAX = 1_024;
+/** Scores are kept for peers seen recently, not only connected ones, so reconnecting does not reset them. */
+export const P2P_SCORE_TABLE_MAX = 4_096;
+export const P2P_PEER_CACHE_MAX = 256;
+export const P2P_PEER_CACHE_ADDRS_PER_PEER_MAX = 8;
+export const P2P_PEER_CACHE_FILE_BYTES_MAX = 1024 * 1024;
+export const P2P_PERSISTENT_REDIAL_INTERVAL_MS = 5_000;
+
+// Consensus
+/** CometBFT's bound: total voting power stays below int64 max / 8 so priorities never overflow. */
+export const VALIDATOR_TOTAL_POWER_MAX = ((1n << 63n) - 1n) / 8n;
+/** Proposer priorities are rescaled when their spread exceeds this factor times the total power. */
+export const PROPOSER_PRIORITY_WINDOW_FACTOR = 2n;
+/** Proposals and votes for the next height held until that height starts; the rest are dropped. */
+export const CONSENSUS_NEXT_HEIGHT_BUFFER_MAX = 4_096;
+/** Rounds ahead of the current one whose votes and proposals are stored in full. */
+export const CONSENSUS_FUTURE_ROUNDS_MAX = 4;
+/** Past rounds kept per height, besides the locked and valid rounds (older ones are pruned). */
+export const CONSENSUS_PAST_ROUNDS_KEPT = 16;
