@@ -182,7 +182,7 @@ async function main(): Promise<void> {
 
   const home = mkdtempSync(join(tmpdir(), 'lattice-bench-'));
   const port = await freePort();
-  initHome({
+  await initHome({
     home,
     chainId: CHAIN_ID,
     moniker: 'bench',

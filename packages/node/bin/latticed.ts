@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isLatticeError } from '@lattice/utils';
-import { initHome } from '../src/init.ts';
+import { initHome, initTestnet } from '../src/init.ts';
 import { LatticeNode } from '../src/node.ts';
 import { replayChain } from '../src/replay.ts';
 
@@ -14,6 +14,9 @@ Usage:
   latticed start  [--home DIR] [--rpc HOST:PORT] [--block-time MS] [--no-empty-blocks]
   latticed replay [--home DIR] --to DIR     re-execute every stored block into a fresh state and
                                               check that each app hash is reproduced
+  latticed testnet --validators N --output DIR [--chain-id ID] [--faucet]
+                                              N validator homes sharing one genesis, each listing
+                                              the others as persistent peers (for the BFT engine)
   latticed help
 
 --home defaults to ~/.lattice.`;
@@ -37,12 +40,14 @@ async function main(): Promise<void> {
       'block-time': { type: 'string' },
       'no-empty-blocks': { type: 'boolean', default: false },
       to: { type: 'string' },
+      validators: { type: 'string' },
+      output: { type: 'string' },
     },
     strict: true,
   });
   switch (cmd) {
     case 'init': {
-      const r = initHome({
+      const r = await initHome({
         home: values.home,
         chainId: values['chain-id'],
         moniker: values.moniker,
@@ -91,6 +96,22 @@ async function main(): Promise<void> {
       });
       process.stderr.write('\n');
       process.stdout.write(`replayed ${r.blocks} blocks: every app hash matches (last ${r.lastAppHash})\n`);
+      return;
+    }
+    case 'testnet': {
+      if (!values.output) fail('INVALID_ARGUMENT', 'testnet needs --output DIR');
+      const r = await initTestnet({
+        output: values.output,
+        chainId: values['chain-id'],
+        validators: Number(values.validators ?? '4'),
+        faucet: values.faucet,
+        overwrite: values.overwrite,
+      });
+      process.stdout.write(
+        `wrote ${r.homes.length} validator homes for chain ${values['chain-id']}:\n${r.homes
+          .map((h, i) => `  ${h}  p2p ${r.peers[i]}`)
+          .join('\n')}\n`,
+      );
       return;
     }
     default:

@@ -21,9 +21,12 @@ export interface NodeConfig {
   devnet: { faucet: boolean };
   log: { level: LogLevel; format: 'text' | 'json' };
   verifier: { threads: number };
+  /** Used by the BFT engine (multi-validator networks); a single validator does not need peers. */
+  p2p: { listen: string; persistentPeers: string[]; bootstrap: string[] };
 }
 
 export const DEFAULT_RPC_PORT = 8545;
+export const DEFAULT_P2P_PORT = 26656;
 
 export function defaultConfig(): NodeConfig {
   return {
@@ -36,6 +39,7 @@ export function defaultConfig(): NodeConfig {
     log: { level: 'info', format: 'text' },
     // Signature verification gets every core but the one the node's main thread runs on.
     verifier: { threads: Math.max(1, availableParallelism() - 1) },
+    p2p: { listen: `/ip4/127.0.0.1/tcp/${DEFAULT_P2P_PORT}`, persistentPeers: [], bootstrap: [] },
   };
 }
 
@@ -44,6 +48,7 @@ export interface HomePaths {
   config: string;
   genesis: string;
   validatorKey: string;
+  nodeKey: string;
   faucetKey: string;
   data: string;
 }
@@ -54,6 +59,7 @@ export function homePaths(home: string): HomePaths {
     config: join(home, 'config', 'config.toml'),
     genesis: join(home, 'config', 'genesis.json'),
     validatorKey: join(home, 'config', 'validator_key.json'),
+    nodeKey: join(home, 'config', 'node_key.json'),
     faucetKey: join(home, 'config', 'faucet_key.json'),
     data: join(home, 'data'),
   };
@@ -69,6 +75,7 @@ function toToml(c: NodeConfig): Record<string, unknown> {
     devnet: { faucet: c.devnet.faucet },
     log: { level: c.log.level, format: c.log.format },
     verifier: { threads: c.verifier.threads },
+    p2p: { laddr: c.p2p.listen, persistent_peers: c.p2p.persistentPeers, bootstrap: c.p2p.bootstrap },
   };
 }
 
@@ -121,6 +128,18 @@ export function loadConfig(path: string): NodeConfig {
   if (log.format !== undefined) {
     if (log.format !== 'text' && log.format !== 'json') bad('log.format must be "text" or "json"');
     c.log.format = log.format;
+  }
+  const p2p = section('p2p');
+  if (p2p.laddr !== undefined) c.p2p.listen = String(p2p.laddr);
+  for (const [key, field] of [
+    ['persistent_peers', 'persistentPeers'],
+    ['bootstrap', 'bootstrap'],
+  ] as const) {
+    const v = p2p[key];
+    if (v === undefined) continue;
+    if (!Array.isArray(v) || !v.every((x) => typeof x === 'string'))
+      bad(`p2p.${key} must be a list of multiaddrs`);
+    c.p2p[field] = v as string[];
   }
   const verifier = section('verifier');
   if (verifier.threads !== undefined) c.verifier.threads = int(verifier.threads, 'verifier.threads', 0, 64);

@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { DEFAULT_DENOM_METADATA, type GenesisFile } from '@lattice/app';
 import {
   ALG_ML_DSA_44,
@@ -7,9 +8,17 @@ import {
   generatePrivateKey,
   type PrivateKey,
 } from '@lattice/crypto';
+import { generatePeerKey, peerIdOfKey } from '@lattice/p2p';
 import { BLOCK_BYTES_MAX, BLOCK_GAS_MAX, DEFAULT_MIN_GAS_PRICE, DENOM_DGT, DENOM_DRT } from '@lattice/params';
 import { LatticeError, toHex } from '@lattice/utils';
-import { defaultConfig, homePaths, type NodeConfig, writeConfig } from './config.ts';
+import {
+  DEFAULT_P2P_PORT,
+  DEFAULT_RPC_PORT,
+  defaultConfig,
+  homePaths,
+  type NodeConfig,
+  writeConfig,
+} from './config.ts';
 import { writeFileAtomic } from './files.ts';
 import { writeKeyFile } from './keyfile.ts';
 
@@ -48,40 +57,25 @@ function coinsJson(coins: { denom: string; amount: bigint }[]) {
   return coins.filter((c) => c.amount > 0n).map((c) => ({ denom: c.denom, amount: c.amount.toString() }));
 }
 
+interface GenesisKeys {
+  validators: { name: string; key: PrivateKey }[];
+  reserve: PrivateKey;
+  faucet: PrivateKey | undefined;
+}
+
 /**
- * `latticed init`: writes config.toml, the validator's ML-DSA-65 consensus key, a genesis with
- * that validator, the DRT reserve, optional faucet and accounts. The DGT supply is fixed here:
- * whatever DGT the listed accounts do not take goes to the reserve.
+ * The genesis document: validators (power 10 each), the DRT reserve, optional faucet and
+ * accounts. The DGT supply is fixed here: whatever DGT the listed accounts do not take goes to
+ * the reserve.
  */
-export function initHome(opts: InitOptions): InitResult {
-  const paths = homePaths(opts.home);
-  if (existsSync(paths.genesis) && !opts.overwrite) {
-    throw new LatticeError(
-      'CONFIG_INVALID',
-      `${paths.genesis} exists already; refusing to overwrite a chain`,
-    );
-  }
-  mkdirSync(paths.data, { recursive: true });
-  const config = defaultConfig();
-  config.moniker = opts.moniker ?? 'lattice-node';
-  config.devnet.faucet = opts.faucet ?? false;
-  opts.config?.(config);
-  writeConfig(paths.config, config);
-
-  const validator = generatePrivateKey(ALG_ML_DSA_65);
-  writeKeyFile(paths.validatorKey, 'validator', validator);
-  const reserve = generatePrivateKey(ALG_ML_DSA_44);
-  writeKeyFile(`${opts.home}/config/reserve_key.json`, 'drt-reserve', reserve);
-  let faucet: PrivateKey | undefined;
-  if (opts.faucet) {
-    faucet = generatePrivateKey(ALG_ML_DSA_44);
-    writeKeyFile(paths.faucetKey, 'faucet', faucet);
-  }
-
+export function buildGenesis(
+  opts: { chainId: string; genesisTime?: Date; accounts?: GenesisAccount[] },
+  keys: GenesisKeys,
+): GenesisFile {
   const balances: GenesisAccount[] = [...(opts.accounts ?? [])];
-  if (faucet) {
+  if (keys.faucet) {
     balances.push({
-      address: addressFromPublicKey(faucet.alg, faucet.publicKey),
+      address: addressFromPublicKey(keys.faucet.alg, keys.faucet.publicKey),
       coins: [
         { denom: DENOM_DRT, amount: FAUCET_GENESIS_UDRT },
         { denom: DENOM_DGT, amount: FAUCET_GENESIS_UDGT },
@@ -96,7 +90,7 @@ export function initHome(opts: InitOptions): InitResult {
       `genesis accounts hold ${dgtAssigned}udgt, more than the fixed supply`,
     );
   }
-  const reserveAddress = addressFromPublicKey(reserve.alg, reserve.publicKey);
+  const reserveAddress = addressFromPublicKey(keys.reserve.alg, keys.reserve.publicKey);
   balances.push({
     address: reserveAddress,
     coins: [
@@ -104,21 +98,18 @@ export function initHome(opts: InitOptions): InitResult {
       { denom: DENOM_DGT, amount: DGT_TOTAL_SUPPLY - dgtAssigned },
     ],
   });
-
-  const genesis: GenesisFile = {
+  return {
     chain_id: opts.chainId,
     genesis_time: (opts.genesisTime ?? new Date()).toISOString(),
     initial_height: '1',
     consensus_params: {
       block: { max_bytes: String(BLOCK_BYTES_MAX), max_gas: BLOCK_GAS_MAX.toString() },
     },
-    validators: [
-      {
-        name: config.moniker,
-        pub_key: { algorithm: validator.alg, key: toHex(validator.publicKey) },
-        power: '10',
-      },
-    ],
+    validators: keys.validators.map((v) => ({
+      name: v.name,
+      pub_key: { algorithm: v.key.alg, key: toHex(v.key.publicKey) },
+      power: '10',
+    })),
     app_state: {
       params: { min_gas_price: DEFAULT_MIN_GAS_PRICE },
       bank: {
@@ -126,14 +117,108 @@ export function initHome(opts: InitOptions): InitResult {
         denom_metadata: DEFAULT_DENOM_METADATA,
       },
       drt_reserve: reserveAddress,
-      ...(faucet ? { faucet: addressFromPublicKey(faucet.alg, faucet.publicKey) } : {}),
+      ...(keys.faucet ? { faucet: addressFromPublicKey(keys.faucet.alg, keys.faucet.publicKey) } : {}),
     },
   };
+}
+
+function refuseExisting(home: string, overwrite: boolean | undefined): void {
+  const { genesis } = homePaths(home);
+  if (existsSync(genesis) && !overwrite) {
+    throw new LatticeError('CONFIG_INVALID', `${genesis} exists already; refusing to overwrite a chain`);
+  }
+}
+
+/** One node's home: config, consensus key, p2p node key and the shared genesis. */
+function writeHome(
+  home: string,
+  config: NodeConfig,
+  validator: PrivateKey,
+  nodeKey: Uint8Array,
+  genesis: GenesisFile,
+): void {
+  const paths = homePaths(home);
+  mkdirSync(paths.data, { recursive: true });
+  writeConfig(paths.config, config);
+  writeKeyFile(paths.validatorKey, 'validator', validator);
+  writeFileAtomic(paths.nodeKey, `${JSON.stringify({ key: toHex(nodeKey) })}\n`, 0o600);
   writeFileAtomic(paths.genesis, `${JSON.stringify(genesis, null, 2)}\n`);
+}
+
+/** `latticed init`: a single-validator chain in one home. */
+export async function initHome(opts: InitOptions): Promise<InitResult> {
+  refuseExisting(opts.home, opts.overwrite);
+  const config = defaultConfig();
+  config.moniker = opts.moniker ?? 'lattice-node';
+  config.devnet.faucet = opts.faucet ?? false;
+  opts.config?.(config);
+  const validator = generatePrivateKey(ALG_ML_DSA_65);
+  const reserve = generatePrivateKey(ALG_ML_DSA_44);
+  const faucet = opts.faucet ? generatePrivateKey(ALG_ML_DSA_44) : undefined;
+  const genesis = buildGenesis(opts, {
+    validators: [{ name: config.moniker, key: validator }],
+    reserve,
+    faucet,
+  });
+  writeHome(opts.home, config, validator, await generatePeerKey(), genesis);
+  writeKeyFile(`${opts.home}/config/reserve_key.json`, 'drt-reserve', reserve);
+  if (faucet) writeKeyFile(homePaths(opts.home).faucetKey, 'faucet', faucet);
   return {
     validatorAddress: addressFromPublicKey(validator.alg, validator.publicKey),
     faucetAddress: faucet ? addressFromPublicKey(faucet.alg, faucet.publicKey) : undefined,
-    reserveAddress,
+    reserveAddress: genesis.app_state.drt_reserve,
     genesis,
   };
+}
+
+export interface TestnetOptions {
+  output: string;
+  chainId: string;
+  validators: number;
+  /** RPC of node i listens on rpcBasePort + i, p2p on p2pBasePort + i (127.0.0.1). */
+  rpcBasePort?: number;
+  p2pBasePort?: number;
+  accounts?: GenesisAccount[];
+  faucet?: boolean;
+  overwrite?: boolean;
+}
+
+export const TESTNET_VALIDATORS_MAX = 64;
+
+/**
+ * `latticed testnet`: N validator homes (<output>/node0 …) sharing one genesis, each with its own
+ * consensus key and p2p node key, every node listing the others as persistent peers. node0 also
+ * holds the faucet and reserve keys.
+ */
+export async function initTestnet(
+  opts: TestnetOptions,
+): Promise<{ homes: string[]; peers: string[]; genesis: GenesisFile }> {
+  if (!Number.isInteger(opts.validators) || opts.validators < 1 || opts.validators > TESTNET_VALIDATORS_MAX) {
+    throw new LatticeError(
+      'INVALID_ARGUMENT',
+      `--validators must be an integer from 1 to ${TESTNET_VALIDATORS_MAX}`,
+    );
+  }
+  const homes = Array.from({ length: opts.validators }, (_, i) => join(opts.output, `node${i}`));
+  for (const home of homes) refuseExisting(home, opts.overwrite);
+  const rpcBase = opts.rpcBasePort ?? DEFAULT_RPC_PORT;
+  const p2pBase = opts.p2pBasePort ?? DEFAULT_P2P_PORT;
+  const validators = homes.map((_, i) => ({ name: `node${i}`, key: generatePrivateKey(ALG_ML_DSA_65) }));
+  const nodeKeys = await Promise.all(homes.map(() => generatePeerKey()));
+  const peers = nodeKeys.map((k, i) => `/ip4/127.0.0.1/tcp/${p2pBase + i}/p2p/${peerIdOfKey(k)}`);
+  const reserve = generatePrivateKey(ALG_ML_DSA_44);
+  const faucet = opts.faucet ? generatePrivateKey(ALG_ML_DSA_44) : undefined;
+  const genesis = buildGenesis(opts, { validators, reserve, faucet });
+  homes.forEach((home, i) => {
+    const config = defaultConfig();
+    config.moniker = `node${i}`;
+    config.rpc.port = rpcBase + i;
+    config.p2p.listen = `/ip4/127.0.0.1/tcp/${p2pBase + i}`;
+    config.p2p.persistentPeers = peers.filter((_, j) => j !== i);
+    config.devnet.faucet = i === 0 && faucet !== undefined;
+    writeHome(home, config, validators[i]!.key, nodeKeys[i]!, genesis);
+  });
+  writeKeyFile(join(homes[0]!, 'config', 'reserve_key.json'), 'drt-reserve', reserve);
+  if (faucet) writeKeyFile(homePaths(homes[0]!).faucetKey, 'faucet', faucet);
+  return { homes, peers, genesis };
 }

@@ -96,6 +96,13 @@ export class LatticeNode {
     opts.config?.(config);
     const log = opts.logger ?? createLogger({ level: config.log.level, format: config.log.format });
     const genesis = readGenesis(paths.genesis);
+    if (genesis.validators.length > 1) {
+      // Until the BFT engine is wired in, a multi-validator chain would fork: refuse plainly.
+      throw new LatticeError(
+        'CONFIG_INVALID',
+        `genesis has ${genesis.validators.length} validators; this node runs single-validator chains only until the BFT engine is integrated`,
+      );
+    }
 
     // 1. storage and authenticated state
     const store = Store.open({ path: paths.data, noSync: opts.noSync ?? false });

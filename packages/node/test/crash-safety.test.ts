@@ -489,7 +489,7 @@ describe('crash safety under load with real processes', () => {
     home = mkdtempSync(join(tmpdir(), 'lattice-crash-'));
     const port = await freePort();
     const accounts = Array.from({ length: SENDERS }, (_, i) => testAccount(i + 1));
-    initHome({
+    await initHome({
       home,
       chainId: CHAIN_ID,
       accounts: accounts.map((a) => ({

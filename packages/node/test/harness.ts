@@ -47,7 +47,7 @@ export async function startTestNet(
 ): Promise<TestNet> {
   const home = mkdtempSync(join(tmpdir(), 'lattice-test-'));
   const accounts = Array.from({ length: opts.accounts ?? 3 }, (_, i) => testAccount(i + 1));
-  const init = initHome({
+  const init = await initHome({
     home,
     chainId: 'lattice-test-1',
     faucet: opts.faucet ?? false,

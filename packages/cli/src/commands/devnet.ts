@@ -39,7 +39,7 @@ export async function devnetCommand(ctx: Context, flags: Record<string, unknown>
       writeKeyFile(join(home, 'keyring-test', `${name}.json`), name, key);
       funded.push({ name, address: addressFromPublicKey(key.alg, key.publicKey), mnemonic });
     }
-    initHome({
+    await initHome({
       home,
       chainId: 'lattice-devnet-1',
       moniker: 'devnet-validator',

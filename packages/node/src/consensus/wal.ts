@@ -138,9 +138,13 @@ function scan(fd: number, path: string): { records: Uint8Array[]; validBytes: nu
     const end = pos + HEADER_BYTES + length;
     if (end > fileBytes) break;
     if (length > WAL_RECORD_BYTES_MAX) {
-      throw new LatticeError('WAL_CORRUPT', `WAL ${path} is corrupt at byte ${pos}: impossible record length`, {
-        offset: pos,
-      });
+      throw new LatticeError(
+        'WAL_CORRUPT',
+        `WAL ${path} is corrupt at byte ${pos}: impossible record length`,
+        {
+          offset: pos,
+        },
+      );
     }
     const body = readAt(fd, length, pos + HEADER_BYTES);
     if (crc32(body) !== checksum) {
