@@ -8,6 +8,7 @@ import {
   SignedMsgType,
   type Vote,
 } from '@lattice/codec';
+import { CONSENSUS_CONFLICTING_VOTES_MAX } from '@lattice/params';
 import { compareBytes, equalBytes } from '@lattice/utils';
 import { blockKey, isNilBlockId, type VerifyVote } from './types.ts';
 import type { ValidatorSet } from './validator-set.ts';
@@ -30,13 +31,22 @@ export type AddVoteResult =
   | { status: 'added' }
   /** The same vote (same block id) was already counted. */
   | { status: 'duplicate' }
-  /** A second vote for a different block: not counted, returned as evidence (ordered by block id). */
+  /**
+   * A further vote for a different block: returned as evidence (ordered by block id) and, like
+   * the paper's message counting, also counted towards that block, so an equivocator cannot hide
+   * a quorum one honest node already saw from the others.
+   */
   | { status: 'conflict'; evidence: DuplicateVote }
   | { status: 'rejected'; reason: VoteRejectReason };
 
 export type Majority = { kind: 'block'; blockId: BlockID } | { kind: 'nil' };
 
-/** The votes of one (height, round, type), each validator counted once, by voting power. */
+/**
+ * The votes of one (height, round, type), by voting power. Power per block id counts every
+ * validator with a valid vote for it (Tendermint counts messages from distinct validators per
+ * value); `votedPower` counts each validator once. A validator's conflicting votes beyond
+ * CONSENSUS_CONFLICTING_VOTES_MAX distinct block ids are evidence only, keeping memory bounded.
+ */
 export class VoteSet {
   readonly height: bigint;
   readonly round: number;
@@ -44,6 +54,9 @@ export class VoteSet {
   readonly validators: ValidatorSet;
   readonly #verify: VerifyVote;
   readonly #votes: (Vote | undefined)[];
+  /** block key → each validator's vote for that block (index-aligned). */
+  readonly #byBlock = new Map<string, (Vote | undefined)[]>();
+  readonly #blocksPerValidator: number[];
   readonly #power = new Map<string, bigint>();
   #sum = 0n;
   #maj23: Majority | undefined;
@@ -61,6 +74,7 @@ export class VoteSet {
     this.validators = validators;
     this.#verify = verify;
     this.#votes = new Array(validators.size).fill(undefined);
+    this.#blocksPerValidator = new Array(validators.size).fill(0);
   }
 
   /** `verified` skips the signature check, for the node's own votes. */
@@ -71,20 +85,31 @@ export class VoteSet {
     const validator = this.validators.getByIndex(vote.validatorIndex);
     if (validator === undefined) return reject('unknown-validator');
     if (!equalBytes(validator.address, vote.validatorAddress)) return reject('address-mismatch');
-    const existing = this.#votes[vote.validatorIndex];
+    const index = vote.validatorIndex;
+    const existing = this.#votes[index];
     const key = blockKey(vote.blockId);
     // Signatures may be randomised (hedged ML-DSA), so a re-signed identical vote is a duplicate, not evidence.
-    if (existing !== undefined && blockKey(existing.blockId) === key) return { status: 'duplicate' };
+    if (this.#byBlock.get(key)?.[index] !== undefined) return { status: 'duplicate' };
     if (!verified && !this.#verify(vote, validator)) return reject('bad-signature');
-    if (existing !== undefined) return { status: 'conflict', evidence: orderEvidence(existing, vote) };
-    this.#votes[vote.validatorIndex] = vote;
-    const power = (this.#power.get(key) ?? 0n) + validator.votingPower;
-    this.#power.set(key, power);
-    this.#sum += validator.votingPower;
-    if (this.#maj23 === undefined && power * 3n > this.validators.totalVotingPower * 2n) {
-      this.#maj23 = key === '' ? { kind: 'nil' } : { kind: 'block', blockId: vote.blockId! };
+    if (existing === undefined) {
+      this.#votes[index] = vote;
+      this.#sum += validator.votingPower;
     }
-    return { status: 'added' };
+    if (this.#blocksPerValidator[index]! < CONSENSUS_CONFLICTING_VOTES_MAX) {
+      this.#blocksPerValidator[index]!++;
+      let votes = this.#byBlock.get(key);
+      if (votes === undefined)
+        this.#byBlock.set(key, (votes = new Array(this.validators.size).fill(undefined)));
+      votes[index] = vote;
+      const power = (this.#power.get(key) ?? 0n) + validator.votingPower;
+      this.#power.set(key, power);
+      if (this.#maj23 === undefined && power * 3n > this.validators.totalVotingPower * 2n) {
+        this.#maj23 = key === '' ? { kind: 'nil' } : { kind: 'block', blockId: vote.blockId! };
+      }
+    }
+    return existing === undefined
+      ? { status: 'added' }
+      : { status: 'conflict', evidence: orderEvidence(existing, vote) };
   }
 
   get(validatorIndex: number): Vote | undefined {
@@ -117,10 +142,12 @@ export class VoteSet {
   makeCommit(): Commit | undefined {
     const maj = this.#maj23;
     if (this.type !== SignedMsgType.PRECOMMIT || maj === undefined || maj.kind !== 'block') return undefined;
-    const majKey = blockKey(maj.blockId);
-    const signatures = this.#votes.map((v) => {
+    const forBlock = this.#byBlock.get(blockKey(maj.blockId));
+    const forNil = this.#byBlock.get('');
+    const signatures = this.#votes.map((_, i) => {
       // Votes for another block cannot be verified against this commit's block id: CometBFT drops them too.
-      if (v === undefined || (!isNilBlockId(v.blockId) && blockKey(v.blockId) !== majKey)) {
+      const v = forBlock?.[i] ?? forNil?.[i];
+      if (v === undefined) {
         return create(CommitSigSchema, { blockIdFlag: BlockIdFlag.ABSENT });
       }
       return create(CommitSigSchema, {

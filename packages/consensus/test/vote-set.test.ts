@@ -51,11 +51,36 @@ describe('VoteSet', () => {
     if (r.status !== 'conflict') return;
     const hashes = [r.evidence.voteA, r.evidence.voteB].map((v) => toHex(v.blockId!.hash));
     assert.deepEqual(hashes, [toHex(A.hash), toHex(B.hash)].sort());
-    assert.equal(vs.votedPower, 10n, 'the second vote is not counted');
+    assert.equal(vs.votedPower, 10n, 'a validator counts once towards any-votes');
+    assert.equal(vs.powerFor(pv(0, A).blockId), 10n);
+    assert.equal(vs.powerFor(pv(0, B).blockId), 10n, 'but its conflicting vote counts for B too');
     const other = prevotes();
     other.add(pv(0, B));
     const r2 = other.add(pv(0, A));
     assert.deepEqual(r2, r, 'both orders of arrival give the same evidence');
+  });
+
+  it('lets a quorum that includes an equivocator be seen by every node, whatever vote arrived first', () => {
+    // Validator 0 is byzantine: prevotes A to one node and B to another. 0,1,2 for A is a quorum.
+    const first = prevotes();
+    const second = prevotes();
+    first.add(pv(0, A));
+    second.add(pv(0, B));
+    for (const vs of [first, second]) {
+      vs.add(pv(1, A));
+      vs.add(pv(2, A));
+    }
+    assert.equal(
+      second.hasTwoThirdsMajority(),
+      undefined,
+      'without the conflicting vote there is no quorum for A',
+    );
+    assert.equal(second.add(pv(0, A)).status, 'conflict');
+    for (const vs of [first, second]) {
+      const maj = vs.hasTwoThirdsMajority();
+      assert.equal(maj?.kind === 'block' && toHex(maj.blockId.hash), toHex(A.hash));
+      assert.equal(vs.powerFor(pv(0, A).blockId), 30n);
+    }
   });
 
   it('rejects bad signatures, non-validators, mismatched addresses and wrong height/round/type', () => {

@@ -145,6 +145,8 @@ export const P2P_PEER_CACHE_FILE_BYTES_MAX = 1024 * 1024;
 export const P2P_PERSISTENT_REDIAL_INTERVAL_MS = 5_000;
 
 // Consensus
+/** Distinct block ids counted per validator in one vote set; more conflicting votes are evidence only. */
+export const CONSENSUS_CONFLICTING_VOTES_MAX = 4;
 /** CometBFT's bound: total voting power stays below int64 max / 8 so priorities never overflow. */
 export const VALIDATOR_TOTAL_POWER_MAX = ((1n << 63n) - 1n) / 8n;
 /** Proposer priorities are rescaled when their spread exceeds this factor times the total power. */

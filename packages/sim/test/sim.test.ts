@@ -1,34 +1,19 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isSafetyViolation, runSeed, type SeedResult } from '../src/index.ts';
+import { runSeed } from '../src/index.ts';
 
-/**
- * The core has no CometBFT-style per-block tracking of conflicting votes (peer maj23), so a
- * proof-of-lock that includes an equivocating prevote can stay invisible to the other honest
- * nodes forever and the locked node never convinces them: a known liveness gap of
- * @lattice/consensus (README). Liveness is demanded of every seed without vote equivocation.
- */
-function equivocatesVotes(r: SeedResult): boolean {
-  // A flooder's nil prevote for a future round conflicts with its own later prevote there.
-  return [...r.scenario.byzantine.values()].some(
-    (b) => b.includes('equivocate-vote') || b.includes('future-flood'),
-  );
-}
-
+/** Every seed must be safe and live after its faults heal; a failing seed is named for replay. */
 function runMany(start: number, count: number, validators: number, byzantine: number): void {
   let heights = 0;
   let evidence = 0;
   let demanded = 0;
-  const knownGap: number[] = [];
   for (let seed = start; seed < start + count; seed++) {
     const r = runSeed({ seed, validators, byzantine });
-    const safety = r.violations.filter(isSafetyViolation);
-    assert.deepEqual(safety, [], `seed ${seed}: ${safety.map((v) => v.message).join('; ')}`);
-    const liveness = r.violations.filter((v) => v.kind === 'liveness');
-    if (liveness.length > 0) {
-      assert.ok(equivocatesVotes(r), `seed ${seed}: ${liveness.map((v) => v.message).join('; ')}`);
-      knownGap.push(seed);
-    }
+    assert.deepEqual(
+      r.violations,
+      [],
+      `seed ${seed} (npm run sim -- --seeds 1 --start ${seed} --validators ${validators} --byzantine ${byzantine} --verbose): ${r.violations.map((v) => v.message).join('; ')}`,
+    );
     heights += r.heights;
     evidence += r.evidence;
     demanded += r.evidenceDemanded;
@@ -36,7 +21,6 @@ function runMany(start: number, count: number, validators: number, byzantine: nu
   // The runs must exercise something: plenty of heights, and equivocations caught as evidence.
   assert.ok(heights >= count * 5, `only ${heights} heights`);
   assert.ok(evidence > 0 && demanded > 0);
-  assert.ok(knownGap.length <= count / 5, `liveness gap in too many seeds: ${knownGap.join(',')}`);
 }
 
 test('100 seeds of 4 validators, 1 byzantine: safe, and live after healing', () => {
@@ -45,6 +29,15 @@ test('100 seeds of 4 validators, 1 byzantine: safe, and live after healing', () 
 
 test('30 seeds of 7 validators, 2 byzantine: safe, and live after healing', () => {
   runMany(1, 30, 7, 2);
+});
+
+test('seeds 48 (4/1) and 15 (7/2), which stalled before conflicting votes were counted, are live', () => {
+  for (const [seed, validators, byzantine] of [
+    [48, 4, 1],
+    [15, 7, 2],
+  ] as const) {
+    assert.deepEqual(runSeed({ seed, validators, byzantine }).violations, [], `seed ${seed}`);
+  }
 });
 
 test('without vote equivocation every seed is live', () => {
