@@ -140,6 +140,16 @@ async function presign(): Promise<Uint8Array[][]> {
   return out;
 }
 
+/** User + system CPU seconds of a process (all its threads), from /proc; 0 where there is none. */
+function processCpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
@@ -215,7 +225,15 @@ async function main(): Promise<void> {
   let exitCode = 0;
   try {
     await waitForNode(url, child);
+    const cpuBefore = { node: processCpuSeconds(child.pid!), bench: process.cpuUsage() };
+    const wallBefore = performance.now();
     const result = await runLoad(url, signed);
+    const wallS = (performance.now() - wallBefore) / 1000;
+    const benchCpu = process.cpuUsage(cpuBefore.bench);
+    log(
+      `cpu during the load: node ${fmt((processCpuSeconds(child.pid!) - cpuBefore.node) / wallS, 2)} cores, ` +
+        `load generator ${fmt((benchCpu.user + benchCpu.system) / 1e6 / wallS, 2)} cores (of 2)`,
+    );
     const ratio = result.txPerSec / baseline;
     const report = {
       durationS: result.windowS,
