@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { isLatticeError } from '@lattice/utils';
+import { runAndKill } from '../../store/test/support/run-and-kill.ts';
 import { WriteAheadLog } from '../src/consensus/wal.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lattice-wal-'));
@@ -95,18 +94,7 @@ describe('consensus write-ahead log', () => {
     const writer = fileURLToPath(new URL('./fixtures/wal-writer.ts', import.meta.url));
     let lastReported = -1;
     for (let round = 0; round < 3; round++) {
-      const child = spawn(process.execPath, [writer, path], { stdio: ['ignore', 'pipe', 'inherit'] });
-      const target = lastReported + 50 + round * 37;
-      let buffered = '';
-      child.stdout.setEncoding('utf8');
-      child.stdout.on('data', (chunk: string) => {
-        buffered += chunk;
-        const lines = buffered.split('\n');
-        buffered = lines.pop()!;
-        for (const line of lines) lastReported = Number(line);
-        if (lastReported >= target && !child.killed) child.kill('SIGKILL');
-      });
-      await once(child, 'exit');
+      lastReported = await runAndKill(writer, path, lastReported, 50 + round * 37);
       const wal = WriteAheadLog.open(path);
       const indices = wal.replayed().map((r) => new DataView(r.buffer, r.byteOffset).getUint32(0));
       wal.close();
