@@ -21,7 +21,8 @@ export interface GenesisFile {
   initial_height: string;
   consensus_params: {
     block: { max_bytes: string; max_gas: string };
-    block_time_ms?: string;
+    /** BFT round timeouts (milliseconds; each grows by its delta per round). Defaults below. */
+    timeout?: Partial<Record<keyof typeof DEFAULT_TIMEOUTS_MS, string>>;
   };
   validators: { name: string; pub_key: { algorithm: number; key: string }; power: string }[];
   app_state: {
@@ -44,6 +45,52 @@ export interface GenesisDenomMetadata {
   exponent: number;
 }
 
+/** CometBFT's defaults: the commit timeout paces blocks (≈ 1 s between heights). */
+export const DEFAULT_TIMEOUTS_MS = {
+  propose_ms: 3_000,
+  propose_delta_ms: 500,
+  prevote_ms: 1_000,
+  prevote_delta_ms: 500,
+  precommit_ms: 1_000,
+  precommit_delta_ms: 500,
+  commit_ms: 1_000,
+} as const;
+
+/** Consensus timeouts are chain parameters, not node config: every validator must agree on them. */
+export interface ConsensusTimeoutsMs {
+  proposeMs: number;
+  proposeDeltaMs: number;
+  prevoteMs: number;
+  prevoteDeltaMs: number;
+  precommitMs: number;
+  precommitDeltaMs: number;
+  commitMs: number;
+}
+
+const TIMEOUT_MS_MAX = 600_000;
+
+function parseTimeouts(
+  doc: Partial<Record<keyof typeof DEFAULT_TIMEOUTS_MS, string>> | undefined,
+): ConsensusTimeoutsMs {
+  const get = (name: keyof typeof DEFAULT_TIMEOUTS_MS): number => {
+    const raw = doc?.[name];
+    if (raw === undefined) return DEFAULT_TIMEOUTS_MS[name];
+    const v = Number(field(`timeout.${name}`, () => parseAmount(String(raw))));
+    if (v > TIMEOUT_MS_MAX) fail(`timeout.${name} must be at most ${TIMEOUT_MS_MAX} ms`);
+    if (v === 0 && !name.endsWith('delta_ms')) fail(`timeout.${name} must be positive`);
+    return v;
+  };
+  return {
+    proposeMs: get('propose_ms'),
+    proposeDeltaMs: get('propose_delta_ms'),
+    prevoteMs: get('prevote_ms'),
+    prevoteDeltaMs: get('prevote_delta_ms'),
+    precommitMs: get('precommit_ms'),
+    precommitDeltaMs: get('precommit_delta_ms'),
+    commitMs: get('commit_ms'),
+  };
+}
+
 export interface GenesisValidator {
   name: string;
   alg: number;
@@ -58,6 +105,7 @@ export interface Genesis {
   initialHeight: number;
   maxBlockBytes: number;
   maxBlockGas: bigint;
+  timeouts: ConsensusTimeoutsMs;
   validators: GenesisValidator[];
   minGasPrice: bigint;
   balances: { address: Uint8Array; coins: Coin[] }[];
@@ -170,6 +218,7 @@ export function parseGenesis(doc: unknown): Genesis {
     initialHeight,
     maxBlockBytes,
     maxBlockGas,
+    timeouts: parseTimeouts(g.consensus_params.timeout),
     validators,
     minGasPrice,
     balances,

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_DENOM_METADATA, type GenesisFile } from '@lattice/app';
+import { DEFAULT_DENOM_METADATA, DEFAULT_TIMEOUTS_MS, type GenesisFile } from '@lattice/app';
 import {
   ALG_ML_DSA_44,
   ALG_ML_DSA_65,
@@ -104,6 +104,7 @@ export function buildGenesis(
     initial_height: '1',
     consensus_params: {
       block: { max_bytes: String(BLOCK_BYTES_MAX), max_gas: BLOCK_GAS_MAX.toString() },
+      timeout: Object.fromEntries(Object.entries(DEFAULT_TIMEOUTS_MS).map(([k, v]) => [k, String(v)])),
     },
     validators: keys.validators.map((v) => ({
       name: v.name,

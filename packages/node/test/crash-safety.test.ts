@@ -565,6 +565,7 @@ describe('crash safety under load with real processes', () => {
     };
 
     const modes: KillMode[] = ['after-block', 'in-commit', 'in-commit'];
+    const LOAD_WAIT_BLOCKS_MAX = 40;
     const choices: KillMode[] = ['after-block', 'in-commit', 'anytime'];
     while (modes.length < KILLS) modes.push(choices[Math.floor(rand() * choices.length)]!);
 
@@ -597,7 +598,11 @@ describe('crash safety under load with real processes', () => {
       const txsBefore = rec.txs.size;
       load.start(rpc, obs);
       await obs.blocks(2 + Math.floor(rand() * 4), proc);
-      // Every life commits load txs: the senders' sequences carried on from the chain's.
+      // Every life commits load txs: the senders' sequences carried on from the chain's. On a
+      // loaded machine the first batch after a start can miss the first blocks, so wait for it
+      // a bounded number of blocks more.
+      for (let extra = 0; rec.txs.size === txsBefore && extra < LOAD_WAIT_BLOCKS_MAX; extra++)
+        await obs.blocks(1, proc);
       assert.ok(rec.txs.size > txsBefore, `${label}: no load tx committed\n${proc.output}`);
 
       if (round === KILLS) {
