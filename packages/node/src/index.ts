@@ -1,5 +1,7 @@
 export * from './chain.ts';
 export * from './config.ts';
+export * from './consensus/signer-state.ts';
+export * from './consensus/wal.ts';
 export * from './faucet.ts';
 export * from './files.ts';
 export * from './ingress.ts';
