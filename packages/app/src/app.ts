@@ -549,27 +549,35 @@ export class LatticeApp {
     const simulate = mode === 'simulate';
     const meter = new GasMeter(simulate ? TX_GAS_LIMIT_MAX : tx.gasLimit);
     // Admission never shows events to anyone, so it does not build them.
-    const wantEvents = mode === 'deliver' || mode === 'simulate';
+    const wantEvents = mode === 'deliver' || simulate;
     const events: AppEvent[] | undefined = wantEvents ? [] : undefined;
-    const ante = new Overlay(kv);
+    // Only a block keeps a failed tx's ante effects (fee, sequence) without its messages' effects.
+    // Admission and simulation throw the caller's overlay away on any failure, so they run on it
+    // directly instead of on two more layers.
+    const layered = mode === 'deliver';
+    const ante = layered ? new Overlay(kv) : kv;
     try {
       this.#ante(ante, tx, mode, height, params, meter, events);
     } catch (e) {
-      ante.discard();
+      if (layered) ante.discard();
       return { error: toLatticeError(e), gasWanted: tx.gasLimit, gasUsed: meter.used, events: [] };
     }
-    const msgs = new Overlay(ante);
+    const msgs = layered ? new Overlay(ante) : ante;
     const msgEvents: AppEvent[] | undefined = wantEvents ? [] : undefined;
     try {
       const gkv = new GasKV(msgs, meter);
       for (const m of tx.msgs) m.execute({ kv: gkv, events: msgEvents, bank: this.#bank });
     } catch (e) {
-      msgs.discard();
-      ante.commitToParent();
+      if (layered) {
+        msgs.discard();
+        ante.commitToParent();
+      }
       return { error: toLatticeError(e), gasWanted: tx.gasLimit, gasUsed: meter.used, events: events ?? [] };
     }
-    msgs.commitToParent();
-    ante.commitToParent();
+    if (layered) {
+      msgs.commitToParent();
+      ante.commitToParent();
+    }
     return {
       error: undefined,
       gasWanted: tx.gasLimit,
