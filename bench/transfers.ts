@@ -319,7 +319,8 @@ async function runLoad(url: string, signed: Uint8Array[][]): Promise<LoadResult>
   let submitted = 0;
   const started = performance.now();
   const deadline = started + DURATION_S * 1000;
-  const hexes = signed.map((txs) => txs.map((t) => `0x${Buffer.from(t).toString('hex')}`));
+  // base64: a third fewer bytes than hex to send and for the node to parse.
+  const hexes = signed.map((txs) => txs.map((t) => Buffer.from(t).toString('base64')));
   // Hashes are known before sending, so a block that commits a tx before its batch's HTTP
   // answer arrives still counts it.
   const hashes = signed.map((txs) => txs.map((t) => `0x${createHash('sha256').update(t).digest('hex')}`));

@@ -27,6 +27,9 @@ describe('node RPC, metrics and health', () => {
     });
     const sim = await net.rpc<{ success: boolean; gasUsed: string }>('lat_simulate', [hex(tx)]);
     assert.equal(sim.success, true);
+    // The same tx as base64 (the compact form for high-volume submitters) gives the same answer.
+    const sim64 = await net.rpc<{ gasUsed: string }>('lat_simulate', [Buffer.from(tx).toString('base64')]);
+    assert.equal(sim64.gasUsed, sim.gasUsed);
     assert.ok(BigInt(sim.gasUsed) > 20_000n);
     const acc = await net.rpc<{ pendingSequence: string }>('lat_getAccount', [net.accounts[0]!.address]);
     assert.equal(acc.pendingSequence, '0');
