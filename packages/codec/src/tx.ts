@@ -1,11 +1,10 @@
-import { create } from '@bufbuild/protobuf';
+import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
 import { TX_BYTES_MAX, TX_MESSAGES_MAX, TX_SIGNATURES_MAX } from '@lattice/params';
 import { LatticeError } from '@lattice/utils';
-import { decodeMessage, encodeMessage } from './decode.ts';
+import { decodeMessage } from './decode.ts';
 import {
   type AuthInfo,
   AuthInfoSchema,
-  SignDocSchema,
   type Tx,
   type TxBody,
   TxBodySchema,
@@ -72,15 +71,15 @@ export interface SignDocFields {
   accountNumber: bigint;
 }
 
-/** The bytes a tx signer signs: the canonical encoding of SignDoc. */
+/**
+ * The bytes a tx signer signs: the canonical encoding of SignDoc, written with the low-level
+ * BinaryWriter because every tx needs it at admission (byte-identical to toBinary; a test pins it).
+ */
 export function signDocBytes(doc: SignDocFields): Uint8Array {
-  return encodeMessage(
-    SignDocSchema,
-    create(SignDocSchema, {
-      bodyBytes: doc.bodyBytes,
-      authInfoBytes: doc.authInfoBytes,
-      chainId: doc.chainId,
-      accountNumber: doc.accountNumber,
-    }),
-  );
+  const w = new BinaryWriter();
+  if (doc.bodyBytes.length > 0) w.tag(1, WireType.LengthDelimited).bytes(doc.bodyBytes);
+  if (doc.authInfoBytes.length > 0) w.tag(2, WireType.LengthDelimited).bytes(doc.authInfoBytes);
+  if (doc.chainId !== '') w.tag(3, WireType.LengthDelimited).string(doc.chainId);
+  if (doc.accountNumber !== 0n) w.tag(4, WireType.Varint).uint64(doc.accountNumber);
+  return w.finish();
 }

@@ -71,3 +71,20 @@ describe('encodeBlock', () => {
     for (const b of cases) assert.deepEqual(encodeBlock(b), toBinary(BlockSchema, b));
   });
 });
+
+describe('signDocBytes', () => {
+  it('writes the same bytes as the reflective encoder', async () => {
+    const { SignDocSchema, signDocBytes } = await import('../src/index.ts');
+    for (const [body, auth, chainId, accountNumber] of [
+      [new Uint8Array(0), new Uint8Array(0), '', 0n],
+      [new Uint8Array(300).fill(1), new Uint8Array(1400).fill(2), 'lattice-test-1', 5n],
+      [new Uint8Array(1), new Uint8Array(0), 'x', 2n ** 64n - 1n],
+    ] as const) {
+      const ref = toBinary(
+        SignDocSchema,
+        create(SignDocSchema, { bodyBytes: body, authInfoBytes: auth, chainId, accountNumber }),
+      );
+      assert.deepEqual(signDocBytes({ bodyBytes: body, authInfoBytes: auth, chainId, accountNumber }), ref);
+    }
+  });
+});
