@@ -33,8 +33,8 @@ export interface DecodedTx {
   signature: Uint8Array;
 }
 
-/** Decodes and validates a transaction statelessly; every failure is a LatticeError with a TX_ code. */
-export function decodeTx(bytes: Uint8Array, chainId: string, knownHash?: Uint8Array): DecodedTx {
+/** The first check on any tx bytes, before hashing or decoding them. */
+export function assertTxSize(bytes: Uint8Array): void {
   if (bytes.length > TX_BYTES_MAX) {
     throw new LatticeError(
       'TX_TOO_LARGE',
@@ -45,6 +45,11 @@ export function decodeTx(bytes: Uint8Array, chainId: string, knownHash?: Uint8Ar
       },
     );
   }
+}
+
+/** Decodes and validates a transaction statelessly; every failure is a LatticeError with a TX_ code. */
+export function decodeTx(bytes: Uint8Array, chainId: string, knownHash?: Uint8Array): DecodedTx {
+  assertTxSize(bytes);
   let envelope: ReturnType<typeof decodeTxEnvelope>;
   try {
     envelope = decodeTxEnvelope(bytes);

@@ -1,6 +1,5 @@
-import type { LatticeApp } from '@lattice/app';
+import { assertTxSize, type LatticeApp } from '@lattice/app';
 import { txHash } from '@lattice/codec';
-import { TX_BYTES_MAX } from '@lattice/params';
 import { LatticeError, LruCache, toHex } from '@lattice/utils';
 import type { Mempool } from './mempool.ts';
 import type { Metrics } from './metrics.ts';
@@ -39,16 +38,7 @@ export class TxIngress {
   }
 
   async #submit(bytes: Uint8Array): Promise<SubmitResult> {
-    if (bytes.length > TX_BYTES_MAX) {
-      throw new LatticeError(
-        'TX_TOO_LARGE',
-        `transaction is ${bytes.length} bytes, the limit is ${TX_BYTES_MAX}`,
-        {
-          size: bytes.length,
-          max: TX_BYTES_MAX,
-        },
-      );
-    }
+    assertTxSize(bytes);
     const hash = txHash(bytes);
     const hashHex = toHex(hash);
     if (this.#mempool.has(hashHex)) {
