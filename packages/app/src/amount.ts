@@ -41,18 +41,43 @@ export function formatCoins(coins: readonly Coin[]): string {
   return coins.map((c) => `${c.amount}${c.denom}`).join(',');
 }
 
+/** Amounts up to 48 bits (most balances) take a number path: hex strings cost several times more. */
+const NUMBER_CHUNK_BYTES = 6;
+const NUMBER_CHUNK_MAX = 0xffff_ffff_ffffn;
+const NUMBER_CHUNK_RADIX = NUMBER_CHUNK_MAX + 1n;
+
 /** Big-endian minimal encoding of a non-negative amount; zero is the empty array. */
 export function encodeAmount(v: bigint): Uint8Array {
   assert(v >= 0n && v <= AMOUNT_MAX, 'amount out of range');
   if (v === 0n) return new Uint8Array(0);
+  if (v <= NUMBER_CHUNK_MAX) {
+    let x = Number(v);
+    let n = 0;
+    for (let t = x; t > 0; t = Math.floor(t / 256)) n++;
+    const out = new Uint8Array(n);
+    for (let i = n - 1; i >= 0; i--) {
+      out[i] = x % 256;
+      x = Math.floor(x / 256);
+    }
+    return out;
+  }
   let hex = v.toString(16);
   if (hex.length % 2) hex = `0${hex}`;
   return Uint8Array.from(Buffer.from(hex, 'hex'));
 }
 
+/** Reads big-endian bytes six at a time (exact in a double), joining the chunks as bigint. */
 export function decodeAmount(b: Uint8Array | undefined): bigint {
   if (b === undefined || b.length === 0) return 0n;
-  return BigInt(`0x${Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex')}`);
+  const n = b.length;
+  let i = 0;
+  let acc = 0n;
+  for (let end = n % NUMBER_CHUNK_BYTES || NUMBER_CHUNK_BYTES; i < n; end = i + NUMBER_CHUNK_BYTES) {
+    let chunk = 0;
+    for (; i < end; i++) chunk = chunk * 256 + b[i]!;
+    acc = acc === 0n ? BigInt(chunk) : acc * NUMBER_CHUNK_RADIX + BigInt(chunk);
+  }
+  return acc;
 }
 
 /** Adds with the 256-bit overflow check every balance and supply update needs. */

@@ -2,8 +2,8 @@ import { type DescMessage, fromBinary, type MessageShape } from '@bufbuild/proto
 import type { Any } from '@bufbuild/protobuf/wkt';
 import { MsgMultiSendSchema, MsgSendSchema } from '@lattice/codec';
 import { parseAddress } from '@lattice/crypto';
-import { MULTISEND_IO_MAX } from '@lattice/params';
-import { isLatticeError, LatticeError } from '@lattice/utils';
+import { ADDRESS_PARSE_CACHE_SIZE, MULTISEND_IO_MAX } from '@lattice/params';
+import { GenerationalCache, isLatticeError, LatticeError } from '@lattice/utils';
 import { addAmounts, type Coin, formatCoins, parseCoins } from './amount.ts';
 import type { AppEvent } from './events.ts';
 import { event } from './events.ts';
@@ -32,13 +32,32 @@ interface MsgHandler<S extends DescMessage> {
   validate(msg: MessageShape<S>): ValidatedMsg;
 }
 
+interface ParsedAddress {
+  readonly bytes: Uint8Array;
+  readonly text: string;
+}
+
+/**
+ * A bech32m checksum costs microseconds and the same accounts appear in tx after tx. Parsing is a
+ * pure function of the string, so a hit is exactly what parsing again would give; the bytes are
+ * shared, and nothing writes into address bytes.
+ */
+const parsedAddresses = new GenerationalCache<string, ParsedAddress>(ADDRESS_PARSE_CACHE_SIZE);
+
 /**
  * Parses an address inside a message; a malformed one is the sender's fault, not a key error.
  * Returns the bytes and the canonical (lower-case) string, which events reuse.
  */
-export function parseMsgAddress(address: string, field: string): { bytes: Uint8Array; text: string } {
+export function parseMsgAddress(address: string, field: string): ParsedAddress {
+  const hit = parsedAddresses.get(address);
+  if (hit !== undefined) return hit;
   try {
-    return { bytes: parseAddress(address), text: address.toLowerCase() };
+    const parsed: ParsedAddress = Object.freeze({
+      bytes: parseAddress(address),
+      text: address.toLowerCase(),
+    });
+    parsedAddresses.set(address, parsed);
+    return parsed;
   } catch (e) {
     if (isLatticeError(e, 'ADDRESS_INVALID')) {
       throw new LatticeError('TX_INVALID_ADDRESS', `${field}: ${e.message}`, { field });

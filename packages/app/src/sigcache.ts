@@ -1,5 +1,5 @@
 import { VERIFIED_SIG_CACHE_SIZE } from '@lattice/params';
-import { LruCache } from '@lattice/utils';
+import { GenerationalCache } from '@lattice/utils';
 
 /**
  * Remembers transactions whose signature was verified. The key binds the tx hash (which covers
@@ -9,7 +9,7 @@ import { LruCache } from '@lattice/utils';
  * is not verified a second time when its block executes.
  */
 export class VerifiedSignatureCache {
-  readonly #cache = new LruCache<string, true>(VERIFIED_SIG_CACHE_SIZE);
+  readonly #cache = new GenerationalCache<string, true>(VERIFIED_SIG_CACHE_SIZE);
   hits = 0;
 
   static key(txHashHex: string, accountNumber: bigint): string {

@@ -68,11 +68,17 @@ export const VERIFY_QUEUE_MAX = 100_000;
 export const VERIFIED_SIG_CACHE_SIZE = 200_000;
 /** Imported public keys kept per thread; an ML-DSA key object holds several KiB of expanded matrix. */
 export const VERIFY_KEY_CACHE_SIZE = 4_096;
+/** Parsed bech32m addresses of tx messages: busy accounts send and receive again and again. */
+export const ADDRESS_PARSE_CACHE_SIZE = 16_384;
 
 // State
 export const STATE_KEY_MAX_BYTES = 1024;
 export const STATE_VALUE_MAX_BYTES = 1024 * 1024;
 export const STATE_NODE_CACHE_SIZE = 500_000;
+/** Latest committed values kept in memory (count); at most entries × value limit bytes. */
+export const STATE_VALUE_CACHE_SIZE = 32_768;
+/** Larger values (contract code, big blobs) are always read from LMDB. ML-DSA-87 keys fit. */
+export const STATE_VALUE_CACHE_VALUE_MAX_BYTES = 4_096;
 
 // RPC
 export const RPC_BODY_BYTES_MAX = 64 * 1024 * 1024;

@@ -1,9 +1,9 @@
 import { STATE_KEY_MAX_BYTES, STATE_NODE_CACHE_SIZE, STATE_VALUE_MAX_BYTES } from '@lattice/params';
 import { type BinaryDb, heightKey, readHeightKey, type Store } from '@lattice/store';
-import { assert, LatticeError } from '@lattice/utils';
+import { assert, GenerationalCache, LatticeError } from '@lattice/utils';
 import { EMPTY_ROOT, RADIX } from './format.ts';
 import { hashBytes, leafHash, nibbleOf, sha256 } from './hash.ts';
-import { NodeCache } from './node-cache.ts';
+import { keyString } from './key-string.ts';
 import {
   childAt,
   decodeRoot,
@@ -21,6 +21,7 @@ import {
 import type { StateProof, StateProofLevel } from './proof.ts';
 import { applyWrites, type PreparedWrite, type TreeUpdate } from './tree.ts';
 import type { StateReader, StateWrite } from './types.ts';
+import { CommittedValueCache } from './value-cache.ts';
 
 /** A new state computed on top of the latest committed one, not yet written. */
 export interface StagedState {
@@ -73,7 +74,8 @@ export class AuthenticatedState implements StateReader {
   readonly #nodes: BinaryDb;
   readonly #values: BinaryDb;
   readonly #roots: BinaryDb;
-  readonly #cache: NodeCache<Buffer>;
+  readonly #cache: GenerationalCache<number, Buffer>;
+  readonly #valueCache = new CommittedValueCache();
   readonly #staged = new WeakMap<StagedState, Staged>();
   #version: Version;
   /** Set between commit() and the end of its transaction. */
@@ -85,7 +87,7 @@ export class AuthenticatedState implements StateReader {
     this.#nodes = opts.store.openBinaryDb(NODES_DB);
     this.#values = opts.store.openBinaryDb(VALUES_DB);
     this.#roots = opts.store.openBinaryDb(ROOTS_DB);
-    this.#cache = new NodeCache(opts.nodeCacheSize ?? STATE_NODE_CACHE_SIZE);
+    this.#cache = new GenerationalCache(opts.nodeCacheSize ?? STATE_NODE_CACHE_SIZE);
     this.#version = this.#loadVersion();
   }
 
@@ -103,12 +105,24 @@ export class AuthenticatedState implements StateReader {
   /** Latest committed value (flat KV). */
   get(key: Uint8Array): Uint8Array | undefined {
     if (key.length === 0 || key.length > STATE_KEY_MAX_BYTES) return undefined;
-    return this.#kv.get(key);
+    return this.getKeyed(keyString(key), key);
+  }
+
+  getKeyed(ks: string, key: Uint8Array): Uint8Array | undefined {
+    if (key.length === 0 || key.length > STATE_KEY_MAX_BYTES) return undefined;
+    const cached = this.#valueCache.get(ks);
+    if (cached !== undefined) return cached ?? undefined;
+    const value = this.#kv.get(key);
+    // Inside a commit's open transaction LMDB already shows the new values, which are not
+    // committed yet: nothing read then may be cached.
+    if (this.#pending === undefined) this.#valueCache.remember(ks, value);
+    return value;
   }
 
   has(key: Uint8Array): boolean {
     if (key.length === 0 || key.length > STATE_KEY_MAX_BYTES) return false;
-    return this.#kv.has(key);
+    const cached = this.#valueCache.get(keyString(key));
+    return cached !== undefined ? cached !== null : this.#kv.has(key);
   }
 
   /** Last committed height; 0 before the first (genesis) commit. */
@@ -203,6 +217,7 @@ export class AuthenticatedState implements StateReader {
       // Replaced nodes only serve historical proofs: drop them so the cache holds the live tree.
       for (const loc of t.replaced) this.#cache.delete(loc);
       for (const n of t.nodes) this.#cache.set(n.loc, n.bytes);
+      for (const w of s.kv) this.#valueCache.update(keyString(w.key), w.value);
     });
   }
 

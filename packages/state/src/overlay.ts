@@ -1,17 +1,6 @@
 import { assert } from '@lattice/utils';
+import { keyBytes, keyString } from './key-string.ts';
 import type { StateReader, StateWrite } from './types.ts';
-
-/** Keys as latin1 strings: one char per byte, so string order is key-byte order. */
-function keyString(key: Uint8Array): string {
-  return (Buffer.isBuffer(key) ? key : Buffer.from(key.buffer, key.byteOffset, key.byteLength)).toString(
-    'latin1',
-  );
-}
-
-function keyBytes(s: string): Uint8Array {
-  const b = Buffer.from(s, 'latin1');
-  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-}
 
 /**
  * A write cache over a parent reader: tx-level overlays sit on a block-level overlay, which sits
@@ -35,7 +24,8 @@ export class Overlay implements StateReader {
     const v = this.#changes.get(ks);
     if (v !== undefined) return v ?? undefined;
     const parent = this.#parent;
-    return parent instanceof Overlay ? parent.#lookup(ks, key) : parent.get(key);
+    if (parent instanceof Overlay) return parent.#lookup(ks, key);
+    return parent.getKeyed ? parent.getKeyed(ks, key) : parent.get(key);
   }
 
   has(key: Uint8Array): boolean {

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { STATE_KEY_MAX_BYTES, STATE_VALUE_MAX_BYTES } from '@lattice/params';
+import {
+  STATE_KEY_MAX_BYTES,
+  STATE_VALUE_CACHE_VALUE_MAX_BYTES,
+  STATE_VALUE_MAX_BYTES,
+} from '@lattice/params';
 import { AssertionError, utf8 } from '@lattice/utils';
 import { EMPTY_ROOT, type StateWrite, verifyStateProof } from '../src/index.ts';
 import {
@@ -250,6 +254,52 @@ describe('AuthenticatedState', () => {
     assert.deepEqual(t.state.get(utf8('c')), utf8('c'));
     assert.equal(t.state.get(utf8('b')), undefined);
     await t.close();
+  });
+
+  it('serves reads of the latest values through commits, aborted commits and reopen', async () => {
+    const t = openState();
+    const big = new Uint8Array(STATE_VALUE_CACHE_VALUE_MAX_BYTES + 1).fill(7);
+    commitBlock(t, 1, [
+      { key: utf8('a'), value: utf8('1') },
+      { key: utf8('b'), value: utf8('2') },
+      { key: utf8('big'), value: big },
+    ]);
+    const read = (k: string) => t.state.get(utf8(k));
+    // Warm the cache, absent keys included.
+    assert.deepEqual(read('a'), utf8('1'));
+    assert.equal(read('c'), undefined);
+    assert.equal(t.state.has(utf8('c')), false);
+    const aborted = t.state.stage(2, [
+      { key: utf8('a'), value: utf8('9') },
+      { key: utf8('c'), value: utf8('3') },
+      { key: utf8('d'), value: utf8('4') },
+    ]);
+    assert.throws(() =>
+      t.store.transaction(() => {
+        t.state.commit(aborted);
+        // LMDB already shows the uncommitted value here; it must not be remembered.
+        read('d');
+        throw new Error('abort');
+      }),
+    );
+    assert.deepEqual(read('a'), utf8('1'));
+    assert.equal(read('c'), undefined);
+    assert.equal(read('d'), undefined);
+    assert.equal(t.state.has(utf8('d')), false);
+    commitBlock(t, 2, [
+      { key: utf8('a'), value: utf8('5') },
+      { key: utf8('b'), value: null },
+      { key: utf8('c'), value: utf8('7') },
+      { key: utf8('big'), value: utf8('small now') },
+    ]);
+    const expect = { a: utf8('5'), b: undefined, c: utf8('7'), d: undefined, big: utf8('small now') };
+    for (const [k, v] of Object.entries(expect)) {
+      assert.deepEqual(read(k), v, k);
+      assert.equal(t.state.has(utf8(k)), v !== undefined, k);
+    }
+    const r = await t.reopen();
+    for (const [k, v] of Object.entries(expect)) assert.deepEqual(r.state.get(utf8(k)), v, k);
+    await r.close();
   });
 
   it('accepts genesis at height 0 (initial height 1) and continues at 1', async () => {

@@ -9,6 +9,7 @@ import {
   formatDecimal,
   fromBase64,
   fromHex,
+  GenerationalCache,
   isLatticeError,
   LatticeError,
   LruCache,
@@ -43,10 +44,15 @@ describe('bytes', () => {
   it('encodes u64 big-endian and base64', () => {
     assert.equal(readU64be(u64be(2n ** 63n + 5n)), 2n ** 63n + 5n);
     assert.deepEqual(fromBase64(toBase64(new Uint8Array([9, 8, 7]))), new Uint8Array([9, 8, 7]));
-    assert.throws(
-      () => fromBase64('***'),
-      (e) => isLatticeError(e, 'INVALID_ARGUMENT'),
-    );
+    for (const bad of ['***', 'AQI', 'AQ I=', 'AQ-_', 'AQJ=', 'AQ==AQ==', '====', 'AQ\n==']) {
+      assert.throws(
+        () => fromBase64(bad),
+        (e) => isLatticeError(e, 'INVALID_ARGUMENT'),
+        JSON.stringify(bad),
+      );
+    }
+    assert.deepEqual(fromBase64(''), new Uint8Array(0));
+    assert.deepEqual(fromBase64('+/8='), new Uint8Array([0xfb, 0xff]));
   });
 });
 
@@ -125,5 +131,33 @@ describe('LruCache', () => {
     assert.equal(c.has('b'), false);
     assert.equal(c.get('a'), 1);
     assert.equal(c.size, 2);
+  });
+});
+
+describe('GenerationalCache', () => {
+  it('never holds more than its bound and keeps entries that are used', () => {
+    const cache = new GenerationalCache<number, string>(10);
+    for (let i = 0; i < 100; i++) {
+      cache.set(i, `v${i}`);
+      assert.equal(cache.get(0), 'v0', 'a key read every round survives rotations');
+      assert.ok(cache.size <= 10);
+    }
+    assert.equal(cache.get(1), undefined, 'an old, unused key is evicted');
+    assert.equal(cache.has(99), true);
+    cache.set(99, 'again');
+    assert.equal(cache.get(99), 'again');
+    cache.delete(99);
+    assert.equal(cache.get(99), undefined);
+  });
+
+  it('reads back the latest value of a key set again across rotations', () => {
+    const cache = new GenerationalCache<number, number>(4);
+    cache.set(1, 1);
+    cache.set(2, 2);
+    cache.set(3, 3); // rotates: {1, 2} become the old generation
+    cache.set(1, 10); // young now shadows the old 1
+    cache.set(4, 4); // rotates again: the stale old 1 is dropped
+    cache.set(5, 5);
+    assert.equal(cache.get(1), 10);
   });
 });
