@@ -36,6 +36,7 @@ import {
   validatorsHash,
   voteSignBytes,
 } from '@lattice/codec';
+import { ValidatorSet } from '@lattice/consensus';
 import {
   addressBytesFromPublicKey,
   type PrivateKey,
@@ -77,10 +78,19 @@ export interface ChainDeps {
   onCommit?: (b: CommittedBlock) => void;
 }
 
+/** A block as proposed: the decoded block, its encoding (the consensus value) and its hash. */
+export interface ProposedBlock {
+  block: Block;
+  bytes: Uint8Array;
+  hash: Uint8Array;
+}
+
 /**
- * The single-validator block path: build a proposal from the mempool, sign the precommit that
- * commits it, execute it, and persist block, commit, results, tx index and state in one LMDB
- * transaction. The BFT engine replaces only how the commit is obtained.
+ * The block path shared by the single validator and the BFT engine: build a block from the
+ * mempool (buildBlock), check a proposed one before voting for it (checkBlock), and commit a
+ * decided block with its commit: execute it and persist block, commit, results, tx index and
+ * state in one LMDB transaction. Only how the commit is obtained differs: the single validator
+ * signs it alone (produceBlock), the BFT engine collects > 2/3 of the precommits.
  */
 export class Chain {
   readonly #store: Store;
@@ -91,12 +101,15 @@ export class Chain {
   readonly #log: Logger;
   readonly #onCommit: ((b: CommittedBlock) => void) | undefined;
   readonly validators: Validator[];
+  /** The genesis set (no validator changes until staking); proposer priorities start here. */
+  readonly validatorSet: ValidatorSet;
   readonly #validatorsHash: Uint8Array;
   #lastBlockId = create(BlockIDSchema, {});
   #lastCommit: Commit | undefined;
   #lastResultsHash: Uint8Array;
   #lastTimeMs: bigint;
   #height: number;
+  #commitQueue: Promise<unknown> = Promise.resolve();
 
   constructor(deps: ChainDeps) {
     this.#store = deps.store;
@@ -114,6 +127,8 @@ export class Chain {
         proposerPriority: 0n,
       }),
     );
+    this.validatorSet = ValidatorSet.create(this.validators);
+    this.validators = [...this.validatorSet.validators];
     this.#validatorsHash = validatorsHash(this.validators);
     this.#lastResultsHash = resultsHash([]);
     this.#lastTimeMs = deps.genesis.genesisTimeMs;
@@ -123,6 +138,19 @@ export class Chain {
 
   get height(): number {
     return this.#height;
+  }
+
+  /** The commit of the latest block, which the next block carries as its last commit. */
+  get lastCommit(): Commit | undefined {
+    return this.#lastCommit;
+  }
+
+  get chainId(): string {
+    return this.#genesis.chainId;
+  }
+
+  get initialHeight(): number {
+    return this.#genesis.initialHeight;
   }
 
   get isValidator(): boolean {
@@ -164,6 +192,13 @@ export class Chain {
     this.#lastResultsHash = resultsHash(results.txResults);
   }
 
+  /** A stored block and its commit as encoded, for peers that sync from this node. */
+  rawBlockAndCommit(height: number): { block: Uint8Array; commit: Uint8Array } | undefined {
+    const block = this.#store.blocks.getBlock(height);
+    const commit = this.#store.blocks.getCommit(height);
+    return block === undefined || commit === undefined ? undefined : { block, commit };
+  }
+
   blockAt(height: number): Block | undefined {
     const raw = this.#store.blocks.getBlock(height);
     return raw === undefined ? undefined : decodeBlock(raw);
@@ -181,20 +216,34 @@ export class Chain {
       : decodeMessage(BlockResultsSchema, raw, Number.MAX_SAFE_INTEGER, 'BlockResults');
   }
 
-  /** Builds, signs, executes and commits the next block. */
+  /** Builds, signs, executes and commits the next block (the single-validator path). */
   async produceBlock(nowMs: bigint): Promise<CommittedBlock> {
     assert(this.isValidator, 'produceBlock on a node that is not the validator');
+    const p = this.buildBlock(this.#validatorAddress());
+    // The precommit's timestamp is the signer's clock; the next block's time derives from it.
+    const commitTimeMs = nowMs > this.#lastTimeMs ? nowMs : this.#lastTimeMs + 1n;
+    const commit = this.#signCommit(Number(p.block.header!.height), p.hash, commitTimeMs);
+    return this.#execute(p.block, p.hash, commit);
+  }
+
+  /**
+   * The next block from the mempool, as `proposer` proposes it. `maxBytes` caps the txs below
+   * the chain's limit (the BFT engine gossips a proposal as one message until block parts).
+   */
+  buildBlock(
+    proposer: Uint8Array,
+    maxBytes = this.#genesis.maxBlockBytes - BLOCK_OVERHEAD_BYTES,
+  ): ProposedBlock {
     const height = this.#height + 1;
-    // Block time is monotonic even if the wall clock steps back.
-    const timeMs = nowMs > this.#lastTimeMs ? nowMs : this.#lastTimeMs + 1n;
-    const maxBytes = this.#genesis.maxBlockBytes - BLOCK_OVERHEAD_BYTES;
+    maxBytes = Math.min(maxBytes, this.#genesis.maxBlockBytes - BLOCK_OVERHEAD_BYTES);
     const reaped = this.#mempool.reap(maxBytes, this.#genesis.maxBlockGas, BLOCK_TXS_MAX);
     const { txs } = this.#app.prepareProposal({ txs: reaped.map((t) => t.bytes), maxBytes });
     const known = new Map(reaped.map((t) => [t.bytes, t.hash]));
     const header = this.#header(
       height,
-      timeMs,
+      blockTimeMs(this.#lastCommit, this.validatorSet, this.#lastTimeMs, this.#genesis.genesisTimeMs),
       txs.map((b) => known.get(b) ?? txHash(b)),
+      proposer,
     );
     const block = create(BlockSchema, {
       header,
@@ -202,12 +251,83 @@ export class Chain {
       evidence: create(EvidenceListSchema, {}),
       lastCommit: this.#lastCommit,
     });
-    const hash = headerHash(header);
-    const commit = this.#signCommit(height, hash, timeMs);
-    return this.#execute(block, hash, commit);
+    return { block, bytes: encodeBlock(block), hash: headerHash(header) };
   }
 
-  #header(height: number, timeMs: bigint, txHashes: Uint8Array[]): Header {
+  /**
+   * Checks a proposed next block against the chain without executing it: header fields the
+   * chain determines, the data hash, the last commit's signatures and size limits. Throws
+   * BLOCK_INVALID with the reason.
+   */
+  checkBlock(block: Block): void {
+    const h = block.header;
+    const fail = (why: string): never => {
+      throw new LatticeError('BLOCK_INVALID', why, { height: this.#height + 1 });
+    };
+    if (h === undefined) fail('block has no header');
+    const header = h!;
+    const height = this.#height + 1;
+    if (header.chainId !== this.#genesis.chainId) fail(`chain id ${header.chainId}`);
+    if (header.height !== BigInt(height)) fail(`height ${header.height}, expected ${height}`);
+    if (header.version?.block !== BLOCK_PROTOCOL_VERSION || header.version?.app !== APP_PROTOCOL_VERSION)
+      fail('unknown protocol version');
+    if (!equalBytes(header.lastBlockId?.hash ?? new Uint8Array(0), this.#lastBlockId.hash))
+      fail('last block id does not match');
+    if (!equalBytes(header.appHash, this.#app.appHash)) fail('app hash does not match the executed state');
+    if (!equalBytes(header.lastResultsHash, this.#lastResultsHash)) fail('last results hash does not match');
+    if (!equalBytes(header.validatorsHash, this.#validatorsHash)) fail('validators hash does not match');
+    if (!equalBytes(header.nextValidatorsHash, this.#validatorsHash))
+      fail('next validators hash does not match');
+    if (!equalBytes(header.evidenceHash, evidenceHash([])) || (block.evidence?.evidence.length ?? 0) > 0)
+      fail('evidence is not accepted yet');
+    if (this.validatorSet.getByAddress(header.proposerAddress) === undefined)
+      fail('proposer is not a validator');
+    const expectedTime = blockTimeMs(
+      block.lastCommit,
+      this.validatorSet,
+      this.#lastTimeMs,
+      this.#genesis.genesisTimeMs,
+    );
+    if (header.time === undefined || timestampToMs(header.time) !== expectedTime)
+      fail('block time is not the weighted median of the last commit');
+    if (height === this.#genesis.initialHeight) {
+      if (block.lastCommit !== undefined && block.lastCommit.signatures.length > 0)
+        fail('first block with a last commit');
+      if (header.lastCommitHash.length !== 0) fail('first block with a last commit hash');
+    } else {
+      if (block.lastCommit === undefined) fail('missing last commit');
+      if (!equalBytes(header.lastCommitHash, commitHash(block.lastCommit!)))
+        fail('last commit hash does not match');
+      this.verifyCommit(height - 1, this.#lastBlockId.hash, block.lastCommit!);
+    }
+    const txs = block.data?.txs ?? [];
+    if (txs.length > BLOCK_TXS_MAX) fail(`${txs.length} txs, at most ${BLOCK_TXS_MAX}`);
+    const maxBytes = this.#genesis.maxBlockBytes - BLOCK_OVERHEAD_BYTES;
+    if (!this.#app.processProposal({ txs, maxBytes }).accept) fail('txs exceed the block size limit');
+    if (!equalBytes(header.dataHash, dataHashFromTxHashes(txs.map((t) => txHash(t)))))
+      fail('data hash does not match');
+  }
+
+  /**
+   * Verifies `commit` for `block` (which must be the next block) and commits it. Consensus and
+   * block sync may both bring the same height: commits run one at a time, and a block whose
+   * height is already committed resolves to undefined.
+   */
+  commitBlock(block: Block, hash: Uint8Array, commit: Commit): Promise<CommittedBlock | undefined> {
+    const run = this.#commitQueue.then(async () => {
+      if (block.header !== undefined && block.header.height <= BigInt(this.#height)) return undefined;
+      this.checkBlock(block);
+      if (!equalBytes(headerHash(block.header!), hash)) {
+        throw new LatticeError('BLOCK_INVALID', 'block hash does not match its header');
+      }
+      this.verifyCommit(this.#height + 1, hash, commit);
+      return this.#execute(block, hash, commit);
+    });
+    this.#commitQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  #header(height: number, timeMs: bigint, txHashes: Uint8Array[], proposer: Uint8Array): Header {
     return create(HeaderSchema, {
       version: create(ConsensusSchema, { block: BLOCK_PROTOCOL_VERSION, app: APP_PROTOCOL_VERSION }),
       chainId: this.#genesis.chainId,
@@ -222,11 +342,11 @@ export class Chain {
       appHash: this.#app.appHash,
       lastResultsHash: this.#lastResultsHash,
       evidenceHash: evidenceHash([]),
-      proposerAddress: this.#validatorAddress(),
+      proposerAddress: proposer,
     });
   }
 
-  /** The validator's precommit for this block, as the one signature of its commit. */
+  /** The single validator's precommit for this block, as the one signature of its commit. */
   #signCommit(height: number, hash: Uint8Array, timeMs: bigint): Commit {
     const blockId = create(BlockIDSchema, { hash });
     const timestamp = timestampFromMs(timeMs);
@@ -253,18 +373,26 @@ export class Chain {
     });
   }
 
-  /** Checks that a commit carries > 2/3 of the voting power of valid precommits for `hash`. */
+  /**
+   * Checks that a commit carries valid precommits for `hash` from more than 2/3 of the voting
+   * power. Signatures are in validator-set order, one slot per validator, so none counts twice.
+   */
   verifyCommit(height: number, hash: Uint8Array, commit: Commit): void {
+    const fail = (why: string): never => {
+      throw new LatticeError('BLOCK_INVALID', why, { height });
+    };
     if (commit.height !== BigInt(height) || !equalBytes(commit.blockId?.hash ?? new Uint8Array(0), hash)) {
-      throw new LatticeError('BLOCK_INVALID', `commit is for another block than ${toHex(hash)} at ${height}`);
+      fail(`commit is for another block than ${toHex(hash)} at ${height}`);
     }
-    let total = 0n;
+    const set = this.validatorSet;
+    if (commit.signatures.length !== set.size)
+      fail(`commit has ${commit.signatures.length} slots for ${set.size} validators`);
     let signed = 0n;
-    for (const v of this.validators) total += v.votingPower;
-    for (const sig of commit.signatures) {
-      if (sig.blockIdFlag !== BlockIdFlag.COMMIT) continue;
-      const v = this.validators.find((x) => equalBytes(x.address, sig.validatorAddress));
-      if (!v?.pubKey) throw new LatticeError('BLOCK_INVALID', 'commit signed by an unknown validator');
+    commit.signatures.forEach((sig, i) => {
+      if (sig.blockIdFlag !== BlockIdFlag.COMMIT) return;
+      const v = set.validators[i]!;
+      if (!equalBytes(v.address, sig.validatorAddress))
+        fail(`commit slot ${i} is not signed by its validator`);
       const bytes = voteSignBytes(this.#genesis.chainId, {
         type: SignedMsgType.PRECOMMIT,
         height: commit.height,
@@ -272,16 +400,13 @@ export class Chain {
         blockId: commit.blockId,
         timestamp: sig.timestamp,
       });
-      if (!verifySignature(v.pubKey.algorithm, v.pubKey.key, bytes, sig.signature, SIGN_CONTEXT_VOTE)) {
-        throw new LatticeError('BLOCK_INVALID', `invalid precommit signature from ${toHex(v.address)}`);
+      if (!verifySignature(v.pubKey!.algorithm, v.pubKey!.key, bytes, sig.signature, SIGN_CONTEXT_VOTE)) {
+        fail(`invalid precommit signature from ${toHex(v.address)}`);
       }
       signed += v.votingPower;
-    }
-    if (signed * 3n <= total * 2n) {
-      throw new LatticeError(
-        'BLOCK_INVALID',
-        `commit has ${signed} of ${total} voting power, needs more than 2/3`,
-      );
+    });
+    if (signed * 3n <= set.totalVotingPower * 2n) {
+      fail(`commit has ${signed} of ${set.totalVotingPower} voting power, needs more than 2/3`);
     }
   }
 
@@ -340,4 +465,40 @@ export class Chain {
     this.#onCommit?.(committed);
     return committed;
   }
+}
+
+/**
+ * BFT time (CometBFT): a block's time is the voting-power-weighted median of the precommit
+ * timestamps in its last commit, so no single validator's clock sets it; the first block takes
+ * the genesis time. Forced strictly after the previous block's time.
+ */
+export function blockTimeMs(
+  lastCommit: Commit | undefined,
+  validators: ValidatorSet,
+  lastTimeMs: bigint,
+  genesisTimeMs: bigint,
+): bigint {
+  const votes: { ms: bigint; power: bigint }[] = [];
+  let total = 0n;
+  if (lastCommit !== undefined) {
+    lastCommit.signatures.forEach((sig, i) => {
+      const v = validators.getByIndex(i);
+      if (sig.blockIdFlag !== BlockIdFlag.COMMIT || sig.timestamp === undefined || v === undefined) return;
+      votes.push({ ms: timestampToMs(sig.timestamp), power: v.votingPower });
+      total += v.votingPower;
+    });
+  }
+  let t = genesisTimeMs;
+  if (votes.length > 0) {
+    votes.sort((a, b) => (a.ms < b.ms ? -1 : a.ms > b.ms ? 1 : 0));
+    let acc = 0n;
+    for (const v of votes) {
+      acc += v.power;
+      if (acc * 2n > total) {
+        t = v.ms;
+        break;
+      }
+    }
+  }
+  return t > lastTimeMs ? t : lastTimeMs + 1n;
 }

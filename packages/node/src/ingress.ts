@@ -1,6 +1,6 @@
 import { assertTxSize, type LatticeApp } from '@lattice/app';
 import { txHash } from '@lattice/codec';
-import { LatticeError, LruCache, toHex } from '@lattice/utils';
+import { GenerationalCache, LatticeError, toHex } from '@lattice/utils';
 import type { Mempool } from './mempool.ts';
 import type { Metrics } from './metrics.ts';
 
@@ -20,7 +20,9 @@ export class TxIngress {
   readonly #app: LatticeApp;
   readonly #mempool: Mempool;
   readonly #metrics: Metrics | undefined;
-  readonly #committed = new LruCache<string, number>(RECENT_COMMITTED_MAX);
+  readonly #committed = new GenerationalCache<string, number>(RECENT_COMMITTED_MAX);
+  /** Called with each tx admitted from a local submitter (RPC, faucet), e.g. to gossip it. */
+  onLocalAdmitted: ((bytes: Uint8Array) => void) | undefined;
 
   constructor(deps: { app: LatticeApp; mempool: Mempool; metrics?: Metrics }) {
     this.#app = deps.app;
@@ -28,9 +30,12 @@ export class TxIngress {
     this.#metrics = deps.metrics;
   }
 
-  async submit(bytes: Uint8Array): Promise<SubmitResult> {
+  /** `origin` 'peer' marks a tx that arrived by gossip: it is not announced again. */
+  async submit(bytes: Uint8Array, origin: 'local' | 'peer' = 'local'): Promise<SubmitResult> {
     try {
-      return await this.#submit(bytes);
+      const r = await this.#submit(bytes);
+      if (origin === 'local') this.onLocalAdmitted?.(bytes);
+      return r;
     } catch (e) {
       if (e instanceof LatticeError) this.#metrics?.mempoolRejectedTotal.inc({ code: e.code });
       throw e;

@@ -1,11 +1,31 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type Genesis, LatticeApp, parseGenesis } from '@lattice/app';
-import { InlineVerifier, parseAddress, type SignatureVerifier, WorkerPoolVerifier } from '@lattice/crypto';
+import {
+  InlineVerifier,
+  parseAddress,
+  type SignatureVerifier,
+  sha256,
+  WorkerPoolVerifier,
+} from '@lattice/crypto';
+import { P2PHost } from '@lattice/p2p';
 import { AuthenticatedState } from '@lattice/state';
 import { Store } from '@lattice/store';
-import { createLogger, LatticeError, type Logger, to0x, toHex, toLatticeError, utf8 } from '@lattice/utils';
+import {
+  createLogger,
+  fromHex,
+  LatticeError,
+  type Logger,
+  to0x,
+  toHex,
+  toLatticeError,
+  utf8,
+} from '@lattice/utils';
 import { Chain, type CommittedBlock } from './chain.ts';
 import { homePaths, loadConfig, type NodeConfig } from './config.ts';
+import { ConsensusReactor } from './consensus/reactor.ts';
+import { createPersistentSigner } from './consensus/signer-state.ts';
+import { WriteAheadLog } from './consensus/wal.ts';
 import { Faucet } from './faucet.ts';
 import { TxIngress } from './ingress.ts';
 import { readKeyFile } from './keyfile.ts';
@@ -26,6 +46,8 @@ export interface NodeOptions {
   manualBlocks?: boolean;
   /** Tests: skip fsync. */
   noSync?: boolean;
+  /** What a fatal consensus error does; by default the process exits. */
+  onFatal?: (e: unknown) => void;
 }
 
 export function readGenesis(path: string): Genesis {
@@ -54,6 +76,8 @@ export class LatticeNode {
   readonly metrics: Metrics;
   readonly rpc: RpcServer;
   readonly producer: BlockProducer | undefined;
+  /** The BFT engine and its network, on multi-validator chains and followers. */
+  readonly consensus: { reactor: ConsensusReactor; p2p: P2PHost; wal: WriteAheadLog } | undefined;
   readonly faucet: Faucet | undefined;
   readonly #verifier: SignatureVerifier;
   readonly #log: Logger;
@@ -71,6 +95,7 @@ export class LatticeNode {
     metrics: Metrics;
     rpc: RpcServer;
     producer: BlockProducer | undefined;
+    consensus: LatticeNode['consensus'];
     faucet: Faucet | undefined;
     verifier: SignatureVerifier;
     logger: Logger;
@@ -85,6 +110,7 @@ export class LatticeNode {
     this.metrics = parts.metrics;
     this.rpc = parts.rpc;
     this.producer = parts.producer;
+    this.consensus = parts.consensus;
     this.faucet = parts.faucet;
     this.#verifier = parts.verifier;
     this.#log = parts.logger;
@@ -96,13 +122,6 @@ export class LatticeNode {
     opts.config?.(config);
     const log = opts.logger ?? createLogger({ level: config.log.level, format: config.log.format });
     const genesis = readGenesis(paths.genesis);
-    if (genesis.validators.length > 1) {
-      // Until the BFT engine is wired in, a multi-validator chain would fork: refuse plainly.
-      throw new LatticeError(
-        'CONFIG_INVALID',
-        `genesis has ${genesis.validators.length} validators; this node runs single-validator chains only until the BFT engine is integrated`,
-      );
-    }
 
     // 1. storage and authenticated state
     const store = Store.open({ path: paths.data, noSync: opts.noSync ?? false });
@@ -172,13 +191,31 @@ export class LatticeNode {
     let cacheHitsSeen = 0;
     // 5. the chain and its producer
     const chain = new Chain({ store, app, mempool, genesis, validatorKey, logger: log, onCommit });
+    // A lone validator with no peers configured produces blocks on its own timer; any other
+    // node (many validators, or a follower) runs the BFT engine over the network.
+    const bft =
+      genesis.validators.length > 1 ||
+      !chain.isValidator ||
+      config.p2p.persistentPeers.length + config.p2p.bootstrap.length > 0;
     const producer =
-      chain.isValidator && !opts.manualBlocks
+      !bft && !opts.manualBlocks
         ? new BlockProducer(
             { blockTimeMs: config.block.timeMs, createEmptyBlocks: config.block.createEmptyBlocks },
             { chain, mempool, logger: log },
           )
         : undefined;
+    const consensus = bft
+      ? await startConsensus({
+          paths,
+          config,
+          genesis,
+          chain,
+          ingress,
+          validatorKey,
+          log,
+          onFatal: opts.onFatal,
+        })
+      : undefined;
     const faucet =
       config.devnet.faucet && existsSync(paths.faucetKey)
         ? new Faucet(
@@ -197,6 +234,7 @@ export class LatticeNode {
       metrics,
       rpc,
       producer,
+      consensus,
       faucet,
       verifier,
       logger: log,
@@ -206,6 +244,7 @@ export class LatticeNode {
     node.rpcUrl = url;
     node.wsUrl = wsUrl;
     producer?.start();
+    if (!opts.manualBlocks) consensus?.reactor.start();
     log.info('node started', {
       chainId: genesis.chainId,
       height: chain.height,
@@ -227,6 +266,20 @@ export class LatticeNode {
       devnet: this.config.devnet.faucet,
       moniker: this.config.moniker,
       minGasPrice: this.config.app.minGasPrice,
+      ...(this.consensus === undefined
+        ? {}
+        : {
+            consensus: () => {
+              const { reactor, p2p } = this.consensus!;
+              return {
+                height: reactor.height,
+                round: reactor.round,
+                step: reactor.step,
+                syncing: reactor.syncing,
+                peers: p2p.peers().length,
+              };
+            },
+          }),
     };
     registerMethods(this.rpc, services);
     defineTopics(this.rpc);
@@ -268,9 +321,76 @@ export class LatticeNode {
 
   async stop(): Promise<void> {
     await this.producer?.stop();
+    await this.consensus?.reactor.stop();
+    await this.consensus?.p2p.stop();
+    this.consensus?.wal.close();
     await this.rpc.close();
     await this.#verifier.close();
     await this.store.close();
     this.#log.info('node stopped');
   }
+}
+
+/** The network, the consensus WAL and signer, and the reactor that runs consensus over them. */
+async function startConsensus(o: {
+  paths: ReturnType<typeof homePaths>;
+  config: NodeConfig;
+  genesis: Genesis;
+  chain: Chain;
+  ingress: TxIngress;
+  validatorKey: ReturnType<typeof readKeyFile>['key'] | undefined;
+  log: Logger;
+  onFatal: ((e: unknown) => void) | undefined;
+}): Promise<NonNullable<LatticeNode['consensus']>> {
+  const { paths, config, genesis, chain, log } = o;
+  const nodeKey = existsSync(paths.nodeKey)
+    ? fromHex((JSON.parse(readFileSync(paths.nodeKey, 'utf8')) as { key: string }).key, 'node key')
+    : undefined;
+  const p2p = await P2PHost.create(
+    {
+      listen: [config.p2p.listen],
+      bootstrap: config.p2p.bootstrap,
+      persistentPeers: config.p2p.persistentPeers,
+      ...(nodeKey === undefined ? {} : { privateKey: nodeKey }),
+      chainId: genesis.chainId,
+      genesisHash: sha256(readFileSync(paths.genesis)),
+      peerStorePath: join(paths.data, 'peers.json'),
+    },
+    { logger: log, statusProvider: () => ({ height: BigInt(chain.height) }) },
+  );
+  const wal = WriteAheadLog.open(join(paths.data, 'consensus', 'wal'));
+  if (wal.truncatedBytes > 0)
+    log.warn('cut a torn record off the consensus WAL', { bytes: wal.truncatedBytes });
+  const signer =
+    o.validatorKey !== undefined && chain.isValidator
+      ? createPersistentSigner({
+          chainId: genesis.chainId,
+          key: o.validatorKey,
+          statePath: join(paths.data, 'priv_validator_state.json'),
+        })
+      : undefined;
+  const onFatal =
+    o.onFatal ??
+    ((e: unknown) => {
+      log.error('consensus failed; stopping', {
+        error: e instanceof Error ? (e.stack ?? e.message) : String(e),
+      });
+      process.exit(1);
+    });
+  const reactor = new ConsensusReactor({
+    chain,
+    ingress: o.ingress,
+    p2p,
+    wal,
+    signer,
+    timeouts: genesis.timeouts,
+    logger: log,
+    onFatal,
+  });
+  p2p.on((e) => {
+    // A peer more than one block ahead at handshake: catch up before voting.
+    if (e.type === 'peer:ready' && e.height > BigInt(chain.height) + 1n)
+      reactor.syncFrom(e.peer, Number(e.height));
+  });
+  return { reactor, p2p, wal };
 }

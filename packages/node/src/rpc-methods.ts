@@ -34,6 +34,8 @@ export interface RpcServices {
   devnet: boolean;
   moniker: string;
   minGasPrice: string;
+  /** The BFT engine's view, on nodes that run it. */
+  consensus?: () => { height: bigint; round: number; step: string; syncing: boolean; peers: number };
 }
 
 function invalid(message: string): never {
@@ -281,7 +283,7 @@ export function registerMethods(server: RpcServer, s: RpcServices): void {
   server.register('lat_status', () => {
     const h = s.chain.height;
     const block = h > 0 ? s.chain.blockAt(h) : undefined;
-    const v = s.chain.validators[0]!;
+    const c = s.consensus?.();
     return {
       chainId: s.genesis.chainId,
       moniker: s.moniker,
@@ -290,7 +292,7 @@ export function registerMethods(server: RpcServer, s: RpcServices): void {
       latestBlockHash: block ? to0x(headerHash(block.header!)) : null,
       latestBlockTime: block ? isoTime(timestampToMs(block.header!.time!)) : null,
       latestAppHash: to0x(s.app.appHash),
-      catchingUp: false,
+      catchingUp: c?.syncing ?? false,
       minGasPrice: s.minGasPrice,
       devnet: s.devnet,
       faucet: s.faucet ? s.faucet.address : null,
@@ -301,7 +303,8 @@ export function registerMethods(server: RpcServer, s: RpcServices): void {
         votingPower: x.votingPower.toString(),
       })),
       isValidator: s.chain.isValidator,
-      proposer: to0x(v.address),
+      proposer: block ? to0x(block.header!.proposerAddress) : null,
+      consensus: c ? { height: c.height.toString(), round: c.round, step: c.step, peers: c.peers } : null,
     };
   });
 

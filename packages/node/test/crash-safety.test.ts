@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it, type TestContext } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { txHash } from '@lattice/codec';
 import { Store } from '@lattice/store';
 import { toHex } from '@lattice/utils';
@@ -16,6 +13,7 @@ import { WebSocket } from 'ws';
 import { homePaths } from '../src/config.ts';
 import { initHome } from '../src/init.ts';
 import { FUNDED_UDGT, FUNDED_UDRT, hex, sendTx, type TestAccount, testAccount } from './harness.ts';
+import { freePort, type Json, NodeProcess, Rpc } from './processes.ts';
 
 /**
  * Acceptance: a node under transfer load is SIGKILLed at random moments — some while it executes
@@ -24,7 +22,6 @@ import { FUNDED_UDGT, FUNDED_UDRT, hex, sendTx, type TestAccount, testAccount } 
  * the senders' next sequences. Set LATTICE_CRASH_SEED to replay a kill schedule.
  */
 
-const LATTICED = fileURLToPath(new URL('../bin/latticed.ts', import.meta.url));
 const CHAIN_ID = 'lattice-crash-1';
 const BLOCK_TIME_MS = 200;
 const KILLS = 4;
@@ -33,7 +30,6 @@ const SENDERS = 6;
 const PENDING_PER_SENDER_MAX = 4;
 /** Enough for a round's blocks at PENDING_PER_SENDER_MAX per block; more are signed on demand. */
 const PRESIGNED_PER_SENDER = 48;
-const RPC_CHUNK = 1_000;
 /**
  * How far before the next block is due an in-commit kill may land. Execution plus commit of a
  * block of this test takes ~3–8 ms and the announcement arrives ~1–3 ms after it, so a kill in
@@ -43,10 +39,6 @@ const RPC_CHUNK = 1_000;
 const IN_COMMIT_LEAD_MS = 10;
 const READY_TIMEOUT_MS = 20_000;
 const BLOCK_WAIT_TIMEOUT_MS = 10_000;
-const OUTPUT_TAIL_CHARS = 8_000;
-
-// biome-ignore lint/suspicious/noExplicitAny: JSON-RPC results are checked field by field.
-type Json = any;
 
 /** mulberry32: a tiny seeded PRNG, so a failing kill schedule can be replayed from its seed. */
 function prng(seed: number): () => number {
@@ -58,93 +50,6 @@ function prng(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
-/** One `latticed start` child; its output is always drained and the tail kept for failure messages. */
-class NodeProcess {
-  readonly child: ChildProcess;
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  #tail = '';
-
-  constructor(home: string) {
-    this.child = spawn(process.execPath, [LATTICED, 'start', '--home', home], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const keep = (d: Buffer) => {
-      this.#tail = (this.#tail + d.toString('utf8')).slice(-OUTPUT_TAIL_CHARS);
-    };
-    this.child.stdout!.on('data', keep);
-    this.child.stderr!.on('data', keep);
-    this.exited = new Promise((resolve) => {
-      this.child.once('exit', (code, signal) => resolve({ code, signal }));
-    });
-  }
-
-  get alive(): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null;
-  }
-
-  get output(): string {
-    return this.#tail;
-  }
-
-  async kill(
-    signal: NodeJS.Signals = 'SIGKILL',
-  ): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-    if (this.alive) this.child.kill(signal);
-    return this.exited;
-  }
-}
-
-class Rpc {
-  readonly url: string;
-  #id = 1;
-
-  constructor(url: string) {
-    this.url = url;
-  }
-
-  async #post(body: unknown): Promise<Json> {
-    const res = await fetch(this.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(10_000),
-    });
-    return res.json();
-  }
-
-  async call<T = Json>(method: string, params: unknown[] = []): Promise<T> {
-    const r = await this.#post({ jsonrpc: '2.0', id: this.#id++, method, params });
-    if (r.error) throw new Error(`${method}: ${r.error.data?.code} ${r.error.message}`);
-    return r.result as T;
-  }
-
-  /** Responses in request order, each {result} or {error}. */
-  async batch(calls: [string, unknown[]][]): Promise<{ result?: Json; error?: Json }[]> {
-    const out: { result?: Json; error?: Json }[] = [];
-    for (let i = 0; i < calls.length; i += RPC_CHUNK) {
-      const chunk = calls.slice(i, i + RPC_CHUNK);
-      const first = this.#id;
-      this.#id += chunk.length;
-      const body = chunk.map(([method, params], j) => ({ jsonrpc: '2.0', id: first + j, method, params }));
-      const res = (await this.#post(body)) as { id: number; result?: Json; error?: Json }[];
-      assert.ok(Array.isArray(res) && res.length === chunk.length, 'one response per batch entry');
-      res.sort((a, b) => a.id - b.id);
-      out.push(...res);
-    }
-    return out;
-  }
 }
 
 interface BlockSeen {

@@ -1,0 +1,484 @@
+import {
+  type Block,
+  decodeBlock,
+  headerHash,
+  proposalSignBytes,
+  type Vote,
+  voteSignBytes,
+} from '@lattice/codec';
+import {
+  type Action,
+  ConsensusCore,
+  type ConsensusEvent,
+  type ConsensusSigner,
+  type ConsensusTimeouts,
+  type ProposalValue,
+  type ValidatorSet,
+} from '@lattice/consensus';
+import { SIGN_CONTEXT_PROPOSAL, SIGN_CONTEXT_VOTE, verifySignature } from '@lattice/crypto';
+import type { GossipVerdict, P2PHost } from '@lattice/p2p';
+import { P2P_MESSAGE_BYTES_MAX } from '@lattice/params';
+import { assert, GenerationalCache, type Logger, toHex } from '@lattice/utils';
+import type { Chain } from '../chain.ts';
+import type { TxIngress } from '../ingress.ts';
+import {
+  consensusTopics,
+  decodeProposalMessage,
+  decodeTxBatch,
+  decodeVoteMessage,
+  encodeProposalMessage,
+  encodeTxBatch,
+  encodeVoteMessage,
+  TX_BATCH_MAX,
+} from './messages.ts';
+import { BlockSync } from './sync.ts';
+import type { WriteAheadLog } from './wal.ts';
+import { decodeWalRecord, encodeWalRecord, type WalRecord } from './wal-records.ts';
+
+/** Until block parts exist a proposal is one gossip message: txs leave room for header and commit. */
+const PROPOSAL_TXS_BYTES_MAX = P2P_MESSAGE_BYTES_MAX - 256 * 1024;
+/** Locally admitted txs are gossiped in batches flushed this often. */
+const TX_GOSSIP_FLUSH_MS = 20;
+const TX_GOSSIP_BATCH_BYTES_MAX = 1024 * 1024;
+/**
+ * Gossip does not replay old messages to a peer that (re)joins late, so own latest proposal and
+ * votes are sent again while a height makes no progress: a restarted validator learns the round
+ * the others are in (round skipping) and the votes it missed.
+ */
+const REBROADCAST_INTERVAL_MS = 1_000;
+/** Verified consensus signatures remembered, so the core's checks after the gossip check are free. */
+const VERIFIED_CONSENSUS_SIGS_MAX = 8_192;
+
+export interface ReactorDeps {
+  chain: Chain;
+  ingress: TxIngress;
+  p2p: P2PHost;
+  wal: WriteAheadLog;
+  /** Absent on a node that follows without voting. */
+  signer: ConsensusSigner | undefined;
+  timeouts: ConsensusTimeouts;
+  logger: Logger;
+  /** A block that cannot be committed, or a WAL that cannot be written, stops the node. */
+  onFatal: (e: unknown) => void;
+  now?: () => bigint;
+  /** Observers for metrics and RPC status. */
+  onRound?: (height: bigint, round: number) => void;
+}
+
+/**
+ * Runs the pure Tendermint core on a live node: gossip in (proposals, votes, txs), actions out
+ * (WAL, gossip, timers, commits). Decided blocks are committed through the chain, and a node
+ * that sees messages from heights ahead of it catches up by block sync before voting again.
+ */
+export class ConsensusReactor {
+  readonly #d: ReactorDeps;
+  readonly #topics: ReturnType<typeof consensusTopics>;
+  readonly #log: Logger;
+  readonly #now: () => bigint;
+  readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #blocks = new Map<string, Block>();
+  readonly #verified = new GenerationalCache<string, true>(VERIFIED_CONSENSUS_SIGS_MAX);
+  readonly #sync: BlockSync;
+  #core!: ConsensusCore;
+  #set!: { height: number; set: ValidatorSet };
+  #committing = false;
+  #stopped = false;
+  #txQueue: Uint8Array[] = [];
+  #txQueueBytes = 0;
+  #txTimer: NodeJS.Timeout | undefined;
+  /** Own latest messages at the current height, by kind: proposal, prevote, precommit. */
+  #ownLatest = new Map<string, { topic: string; data: Uint8Array }>();
+  #rebroadcastTimer: NodeJS.Timeout | undefined;
+  #heightAtLastTick = -1n;
+
+  constructor(deps: ReactorDeps) {
+    this.#d = deps;
+    this.#topics = consensusTopics(deps.chain.chainId);
+    this.#log = deps.logger.child({ mod: 'consensus' });
+    this.#now = deps.now ?? (() => BigInt(Date.now()));
+    this.#sync = new BlockSync({
+      chain: deps.chain,
+      p2p: deps.p2p,
+      protocol: this.#topics.blocks,
+      logger: this.#log,
+      onSynced: () => this.#restartCore(),
+      onFatal: deps.onFatal,
+    });
+  }
+
+  get height(): bigint {
+    return this.#core.height;
+  }
+
+  get round(): number {
+    return this.#core.round;
+  }
+
+  get step(): string {
+    return this.#core.step;
+  }
+
+  get syncing(): boolean {
+    return this.#sync.active;
+  }
+
+  /** Catch up to `height` by block sync, starting with `peer`. */
+  syncFrom(peer: string, height: number): void {
+    this.#sync.request(peer, height);
+  }
+
+  start(): void {
+    const p2p = this.#d.p2p;
+    p2p.subscribe(this.#topics.proposal, (m) => this.#onProposalMessage(m.data, m.from));
+    p2p.subscribe(this.#topics.vote, (m) => this.#onVoteMessage(m.data, m.from));
+    p2p.subscribe(this.#topics.txs, (m) => this.#onTxMessage(m.data));
+    this.#sync.serve();
+    this.#d.ingress.onLocalAdmitted = (tx) => this.#queueTx(tx);
+    this.#restartCore();
+    this.#rebroadcastTimer = setInterval(() => this.#rebroadcast(), REBROADCAST_INTERVAL_MS);
+  }
+
+  #rebroadcast(): void {
+    if (this.#stopped || this.#sync.active) return;
+    const height = this.#core.height;
+    if (height === this.#heightAtLastTick) {
+      for (const m of this.#ownLatest.values()) this.#publish(m.topic, m.data);
+    }
+    this.#heightAtLastTick = height;
+  }
+
+  #sendOwn(kind: string, topic: string, data: Uint8Array): void {
+    this.#ownLatest.set(kind, { topic, data });
+    this.#publish(topic, data);
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+    if (this.#txTimer) clearTimeout(this.#txTimer);
+    if (this.#rebroadcastTimer) clearInterval(this.#rebroadcastTimer);
+    this.#d.ingress.onLocalAdmitted = undefined;
+    await this.#sync.stop();
+  }
+
+  /** A fresh core at the chain's next height, fed with what the WAL holds for that height. */
+  #restartCore(): void {
+    if (this.#stopped) return;
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+    this.#blocks.clear();
+    this.#ownLatest.clear();
+    const height = BigInt(this.#d.chain.height + 1);
+    this.#core = new ConsensusCore(
+      {
+        chainId: this.#d.chain.chainId,
+        height,
+        validators: this.#validatorsAt(Number(height)),
+        timeouts: this.#d.timeouts,
+      },
+      {
+        ...(this.#d.signer === undefined ? {} : { signer: this.#d.signer }),
+        getValue: () => this.#proposeValue(),
+        isValid: (v) => this.#isValid(v),
+        verifyVote: (v, val) => this.#verifyVote(v, val.pubKey!.algorithm, val.pubKey!.key),
+        verifyProposal: (p, proposer) =>
+          this.#verifySig(
+            proposalSignBytes(this.#d.chain.chainId, p),
+            p.signature,
+            proposer.pubKey!.algorithm,
+            proposer.pubKey!.key,
+            SIGN_CONTEXT_PROPOSAL,
+          ),
+        now: this.#now,
+      },
+    );
+    const replay = this.#walEvents(height);
+    this.#dispatch(this.#core.start());
+    // Own messages replayed from the WAL are sent again: peers that missed them before the
+    // crash still need them, and the double-sign guard keeps the node from signing new ones.
+    for (const { event, own } of replay) {
+      this.#dispatch(this.#core.handle(event));
+      if (own && event.kind === 'vote')
+        this.#sendOwn(`vote${event.vote.type}`, this.#topics.vote, encodeVoteMessage(event.vote));
+      if (own && event.kind === 'proposal' && event.value)
+        this.#sendOwn(
+          'proposal',
+          this.#topics.proposal,
+          encodeProposalMessage(event.proposal, event.value.bytes),
+        );
+    }
+    this.#d.onRound?.(this.#core.height, this.#core.round);
+  }
+
+  /** Validator sets per height: the genesis set's proposer priorities advanced once per height. */
+  #validatorsAt(height: number): ValidatorSet {
+    const first = this.#d.chain.initialHeight;
+    if (this.#set === undefined || this.#set.height > height) {
+      this.#set = { height: first, set: this.#d.chain.validatorSet };
+    }
+    while (this.#set.height < height) {
+      this.#set = { height: this.#set.height + 1, set: this.#set.set.copyIncrementProposerPriority(1) };
+    }
+    return this.#set.set;
+  }
+
+  #walEvents(height: bigint): { event: ConsensusEvent; own: boolean }[] {
+    const out: { event: ConsensusEvent; own: boolean }[] = [];
+    for (const raw of this.#d.wal.replayed()) {
+      let r: WalRecord;
+      try {
+        r = decodeWalRecord(raw);
+      } catch (e) {
+        // A record that passed its checksum but does not decode is corruption, not a torn tail.
+        this.#d.onFatal(e);
+        return [];
+      }
+      if (r.height !== height) continue;
+      if (r.kind === 'vote') out.push({ event: { kind: 'vote', vote: r.vote }, own: r.own });
+      else {
+        const hash = headerHash(decodeBlock(r.block).header!);
+        out.push({
+          event: { kind: 'proposal', proposal: r.proposal, value: { hash, bytes: r.block } },
+          own: r.own,
+        });
+      }
+    }
+    return out;
+  }
+
+  #handle(event: ConsensusEvent): void {
+    if (this.#stopped || this.#sync.active) return;
+    this.#dispatch(this.#core.handle(event));
+  }
+
+  #dispatch(actions: Action[]): void {
+    for (const a of actions) {
+      if (this.#stopped) return;
+      switch (a.kind) {
+        case 'persist':
+          // Durable before the broadcast that follows it in the same list.
+          try {
+            if (a.record.kind === 'vote') {
+              this.#d.wal.append(
+                encodeWalRecord({
+                  kind: 'vote',
+                  height: a.record.vote.height,
+                  own: true,
+                  vote: a.record.vote,
+                }),
+                { sync: true },
+              );
+            } else {
+              this.#d.wal.append(
+                encodeWalRecord({
+                  kind: 'proposal',
+                  height: a.record.proposal.height,
+                  own: true,
+                  proposal: a.record.proposal,
+                  block: a.record.value.bytes,
+                }),
+                { sync: true },
+              );
+            }
+          } catch (e) {
+            this.#d.onFatal(e);
+            return;
+          }
+          break;
+        case 'broadcast-proposal':
+          this.#sendOwn('proposal', this.#topics.proposal, encodeProposalMessage(a.proposal, a.value.bytes));
+          break;
+        case 'broadcast-vote':
+          this.#sendOwn(`vote${a.vote.type}`, this.#topics.vote, encodeVoteMessage(a.vote));
+          break;
+        case 'schedule-timeout': {
+          const t = setTimeout(() => {
+            this.#timers.delete(t);
+            this.#handle({ kind: 'timeout', height: a.height, round: a.round, step: a.step });
+            this.#d.onRound?.(this.#core.height, this.#core.round);
+          }, a.delayMs);
+          this.#timers.add(t);
+          break;
+        }
+        case 'decide':
+          void this.#commit(a.height, a.value, a.commit);
+          break;
+        case 'evidence':
+          this.#log.warn('duplicate vote seen', {
+            height: a.voteA.height.toString(),
+            validator: toHex(a.voteA.validatorAddress),
+          });
+          break;
+      }
+    }
+  }
+
+  async #commit(
+    height: bigint,
+    value: ProposalValue,
+    commit: Parameters<Chain['commitBlock']>[2],
+  ): Promise<void> {
+    assert(!this.#committing, 'two decisions in flight');
+    this.#committing = true;
+    try {
+      const block = this.#blocks.get(toHex(value.hash)) ?? decodeBlock(value.bytes);
+      await this.#d.chain.commitBlock(block, value.hash, commit);
+      this.#d.wal.reset();
+    } catch (e) {
+      this.#log.error('cannot commit a decided block; stopping', {
+        height: height.toString(),
+        error: String(e),
+      });
+      this.#d.onFatal(e);
+      return;
+    } finally {
+      this.#committing = false;
+    }
+    if (this.#stopped) return;
+    this.#blocks.clear();
+    this.#ownLatest.clear();
+    this.#dispatch(this.#core.nextHeight(this.#validatorsAt(Number(height) + 1)));
+    this.#d.onRound?.(this.#core.height, this.#core.round);
+  }
+
+  #proposeValue(): ProposalValue {
+    const p = this.#d.chain.buildBlock(this.#d.signer!.address, PROPOSAL_TXS_BYTES_MAX);
+    this.#blocks.set(toHex(p.hash), p.block);
+    return { hash: p.hash, bytes: p.bytes };
+  }
+
+  #isValid(value: ProposalValue): boolean {
+    try {
+      const block = this.#blocks.get(toHex(value.hash)) ?? decodeBlock(value.bytes);
+      this.#d.chain.checkBlock(block);
+      this.#blocks.set(toHex(value.hash), block);
+      return true;
+    } catch (e) {
+      this.#log.warn('invalid proposed block', { hash: toHex(value.hash), error: (e as Error).message });
+      return false;
+    }
+  }
+
+  #verifySig(
+    bytes: Uint8Array,
+    signature: Uint8Array,
+    alg: number,
+    key: Uint8Array,
+    context: string,
+  ): boolean {
+    const k = `${toHex(signature.subarray(0, 64))}:${signature.length}:${toHex(bytes)}`;
+    if (this.#verified.has(k)) return true;
+    const ok = verifySignature(alg, key, bytes, signature, context);
+    if (ok) this.#verified.set(k, true);
+    return ok;
+  }
+
+  #verifyVote(v: Vote, alg: number, key: Uint8Array): boolean {
+    return this.#verifySig(voteSignBytes(this.#d.chain.chainId, v), v.signature, alg, key, SIGN_CONTEXT_VOTE);
+  }
+
+  #publish(topic: string, data: Uint8Array): void {
+    this.#d.p2p.publish(topic, data).catch((e: unknown) => {
+      this.#log.debug('publish failed', { topic, error: String(e) });
+    });
+  }
+
+  // ---- gossip in -----------------------------------------------------------------------------
+
+  /** Messages ahead of the next height mean this node is behind: catch up by block sync. */
+  #ahead(height: bigint, from: string): boolean {
+    if (height <= this.#core.height + 1n) return false;
+    this.#sync.request(from, Number(height) - 1);
+    return true;
+  }
+
+  #onProposalMessage(data: Uint8Array, from: string): GossipVerdict {
+    let msg: ReturnType<typeof decodeProposalMessage>;
+    let hash: Uint8Array;
+    try {
+      msg = decodeProposalMessage(data);
+      hash = headerHash(decodeBlock(msg.block).header!);
+    } catch {
+      return 'reject';
+    }
+    const p = msg.proposal;
+    if (this.#sync.active || this.#ahead(p.height, from)) return 'ignore';
+    if (p.height !== this.#core.height) return p.height === this.#core.height + 1n ? 'accept' : 'ignore';
+    if (p.blockId === undefined || toHex(p.blockId.hash) !== toHex(hash)) return 'reject';
+    if (!Number.isSafeInteger(p.round) || p.round < 0) return 'reject';
+    const proposer = this.#core.proposer(p.round);
+    if (
+      !this.#verifySig(
+        proposalSignBytes(this.#d.chain.chainId, p),
+        p.signature,
+        proposer.pubKey!.algorithm,
+        proposer.pubKey!.key,
+        SIGN_CONTEXT_PROPOSAL,
+      )
+    )
+      return 'reject';
+    this.#appendWal({ kind: 'proposal', height: p.height, own: false, proposal: p, block: msg.block });
+    this.#handle({ kind: 'proposal', proposal: p, value: { hash, bytes: msg.block } });
+    return 'accept';
+  }
+
+  #onVoteMessage(data: Uint8Array, from: string): GossipVerdict {
+    let vote: Vote;
+    try {
+      vote = decodeVoteMessage(data);
+    } catch {
+      return 'reject';
+    }
+    if (this.#sync.active || this.#ahead(vote.height, from)) return 'ignore';
+    if (vote.height !== this.#core.height) return 'ignore';
+    const validator = this.#core.validators.getByIndex(vote.validatorIndex);
+    if (validator === undefined || toHex(validator.address) !== toHex(vote.validatorAddress)) return 'reject';
+    if (!this.#verifyVote(vote, validator.pubKey!.algorithm, validator.pubKey!.key)) return 'reject';
+    this.#appendWal({ kind: 'vote', height: vote.height, own: false, vote });
+    this.#handle({ kind: 'vote', vote });
+    return 'accept';
+  }
+
+  /** Received messages go to the WAL without fsync: losing them costs a re-gossip, never safety. */
+  #appendWal(r: WalRecord): void {
+    try {
+      this.#d.wal.append(encodeWalRecord(r), { sync: false });
+    } catch (e) {
+      this.#d.onFatal(e);
+    }
+  }
+
+  #onTxMessage(data: Uint8Array): GossipVerdict {
+    let txs: Uint8Array[];
+    try {
+      txs = decodeTxBatch(data);
+    } catch {
+      return 'reject';
+    }
+    for (const tx of txs) {
+      // Copied: the gossip buffer is not ours to keep.
+      this.#d.ingress.submit(tx.slice(), 'peer').catch(() => undefined);
+    }
+    return 'accept';
+  }
+
+  #queueTx(tx: Uint8Array): void {
+    this.#txQueue.push(tx);
+    this.#txQueueBytes += tx.length;
+    if (this.#txQueue.length >= TX_BATCH_MAX || this.#txQueueBytes >= TX_GOSSIP_BATCH_BYTES_MAX)
+      this.#flushTxs();
+    else if (this.#txTimer === undefined)
+      this.#txTimer = setTimeout(() => this.#flushTxs(), TX_GOSSIP_FLUSH_MS);
+  }
+
+  #flushTxs(): void {
+    if (this.#txTimer) clearTimeout(this.#txTimer);
+    this.#txTimer = undefined;
+    if (this.#txQueue.length === 0 || this.#stopped) return;
+    const batch = this.#txQueue;
+    this.#txQueue = [];
+    this.#txQueueBytes = 0;
+    this.#publish(this.#topics.txs, encodeTxBatch(batch));
+  }
+}

@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+import { generatePeerKey } from '@lattice/p2p';
+import { toHex } from '@lattice/utils';
+import { homePaths, loadConfig, writeConfig } from '../src/config.ts';
+import { writeFileAtomic } from '../src/files.ts';
+import { initTestnet } from '../src/init.ts';
+import { type Json, NodeProcess, Rpc } from './processes.ts';
+
+/**
+ * Acceptance (issue 3, item 2) with real processes: four validators commit; with one killed
+ * the rest keep committing; with two killed nothing commits, and commits resume when one
+ * returns; a killed validator restarts and catches up; a new non-validator node syncs from
+ * genesis and follows the chain.
+ */
+
+const VALIDATORS = 4;
+const WAIT_MS = 40_000;
+// Spread over a range so parallel test files and leftover processes rarely collide.
+const BASE = 21_000 + (process.pid % 400) * 10;
+
+const dir = mkdtempSync(join(tmpdir(), 'lattice-bft-'));
+const procs: NodeProcess[] = [];
+after(async () => {
+  await Promise.all(procs.map((p) => p.kill()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function start(home: string): NodeProcess {
+  const p = new NodeProcess(home);
+  procs.push(p);
+  return p;
+}
+
+async function height(rpc: Rpc): Promise<number> {
+  const s = (await rpc.call('lat_status')) as Json;
+  return Number(s.latestHeight);
+}
+
+/** Waits until every rpc reports at least `h`; fails with the processes' output otherwise. */
+async function waitHeight(rpcs: Rpc[], h: number, nodes: NodeProcess[]): Promise<void> {
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    const hs = await Promise.all(rpcs.map((r) => height(r).catch(() => -1)));
+    if (hs.every((x) => x >= h)) return;
+    if (Date.now() > deadline) {
+      assert.fail(
+        `heights ${hs.join(',')} did not reach ${h}\n${nodes
+          .map((n) => n.output)
+          .join('\n---\n')
+          .slice(-6000)}`,
+      );
+    }
+    await delay(200);
+  }
+}
+
+async function blockHash(rpc: Rpc, h: number): Promise<string> {
+  return ((await rpc.call('lat_getBlockByNumber', [h])) as Json).hash;
+}
+
+describe('BFT network of real processes', { timeout: 240_000 }, () => {
+  it('commits with 4, keeps going with 3, halts with 2, resumes, catches up and syncs a new node', async () => {
+    const { homes } = await initTestnet({
+      output: dir,
+      chainId: 'lattice-bft-e2e',
+      validators: VALIDATORS,
+      rpcBasePort: BASE,
+      p2pBasePort: BASE + 5,
+    });
+    const rpcs = homes.map((_, i) => new Rpc(`http://127.0.0.1:${BASE + i}`));
+    const nodes = homes.map((h) => start(h));
+
+    // All four commit the same blocks.
+    await waitHeight(rpcs, 3, nodes);
+    const hashes = await Promise.all(rpcs.map((r) => blockHash(r, 3)));
+    assert.equal(new Set(hashes).size, 1, `one block at height 3, got ${hashes.join(' ')}`);
+
+    // One validator down: the other three (30 of 40 power) keep committing.
+    await nodes[3]!.kill();
+    const h1 = Math.max(...(await Promise.all(rpcs.slice(0, 3).map(height))));
+    await waitHeight(rpcs.slice(0, 3), h1 + 3, nodes);
+
+    // Two down: 20 of 40 is not more than 2/3, so nothing commits (one block may have been
+    // decided already when the kill landed).
+    await nodes[2]!.kill();
+    await delay(1_500);
+    const h2 = Math.max(...(await Promise.all(rpcs.slice(0, 2).map(height))));
+    await delay(5_000);
+    const h2later = Math.max(...(await Promise.all(rpcs.slice(0, 2).map(height))));
+    assert.ok(h2later <= h2 + 1, `no commits with half the power down: ${h2} → ${h2later}`);
+
+    // One returns: commits resume.
+    nodes[2] = start(homes[2]!);
+    await waitHeight(rpcs.slice(0, 3), h2later + 3, nodes);
+
+    // The validator killed first restarts and catches up with the others.
+    nodes[3] = start(homes[3]!);
+    const h3 = Math.max(...(await Promise.all(rpcs.slice(0, 3).map(height))));
+    await waitHeight(rpcs, h3 + 2, nodes);
+    const after3 = await Promise.all(rpcs.map((r) => blockHash(r, h3)));
+    assert.equal(new Set(after3).size, 1, 'the restarted validator has the same chain');
+
+    // A new non-validator node with the same genesis syncs from height 0 and follows.
+    const follower = join(dir, 'follower');
+    cpSync(homes[3]!, follower, { recursive: true });
+    rmSync(join(follower, 'data'), { recursive: true, force: true });
+    unlinkSync(homePaths(follower).validatorKey);
+    writeFileAtomic(
+      homePaths(follower).nodeKey,
+      `${JSON.stringify({ key: toHex(await generatePeerKey()) })}\n`,
+    );
+    const cfg = loadConfig(homePaths(follower).config);
+    cfg.moniker = 'follower';
+    cfg.rpc.port = BASE + 4;
+    cfg.p2p.listen = `/ip4/127.0.0.1/tcp/${BASE + 9}`;
+    writeConfig(homePaths(follower).config, cfg);
+    const followerRpc = new Rpc(`http://127.0.0.1:${BASE + 4}`);
+    const followerNode = start(follower);
+    const tip = Math.max(...(await Promise.all(rpcs.map(height))));
+    await waitHeight([followerRpc], tip + 2, [followerNode]);
+    assert.equal(await blockHash(followerRpc, tip), await blockHash(rpcs[0]!, tip));
+    const st = (await followerRpc.call('lat_status')) as Json;
+    assert.equal(st.isValidator, false);
+  });
+});
