@@ -119,15 +119,16 @@ export class Chain {
     this.#key = deps.validatorKey;
     this.#log = deps.logger;
     this.#onCommit = deps.onCommit;
-    this.validators = deps.genesis.validators.map((v) =>
-      create(ValidatorSchema, {
-        address: addressBytesFromPublicKey(v.alg, v.publicKey),
-        pubKey: create(PubKeySchema, { algorithm: v.alg, key: v.publicKey }),
-        votingPower: v.power,
-        proposerPriority: 0n,
-      }),
+    this.validatorSet = ValidatorSet.create(
+      deps.genesis.validators.map((v) =>
+        create(ValidatorSchema, {
+          address: addressBytesFromPublicKey(v.alg, v.publicKey),
+          pubKey: create(PubKeySchema, { algorithm: v.alg, key: v.publicKey }),
+          votingPower: v.power,
+          proposerPriority: 0n,
+        }),
+      ),
     );
-    this.validatorSet = ValidatorSet.create(this.validators);
     this.validators = [...this.validatorSet.validators];
     this.#validatorsHash = validatorsHash(this.validators);
     this.#lastResultsHash = resultsHash([]);
@@ -151,6 +152,11 @@ export class Chain {
 
   get initialHeight(): number {
     return this.#genesis.initialHeight;
+  }
+
+  /** Room for txs in a block: the chain's block limit less header, last commit and framing. */
+  get #txBytesMax(): number {
+    return this.#genesis.maxBlockBytes - BLOCK_OVERHEAD_BYTES;
   }
 
   get isValidator(): boolean {
@@ -230,12 +236,9 @@ export class Chain {
    * The next block from the mempool, as `proposer` proposes it. `maxBytes` caps the txs below
    * the chain's limit (the BFT engine gossips a proposal as one message until block parts).
    */
-  buildBlock(
-    proposer: Uint8Array,
-    maxBytes = this.#genesis.maxBlockBytes - BLOCK_OVERHEAD_BYTES,
-  ): ProposedBlock {
+  buildBlock(proposer: Uint8Array, maxBytes = this.#txBytesMax): ProposedBlock {
     const height = this.#height + 1;
-    maxBytes = Math.min(maxBytes, this.#genesis.maxBlockBytes - BLOCK_OVERHEAD_BYTES);
+    maxBytes = Math.min(maxBytes, this.#txBytesMax);
     const reaped = this.#mempool.reap(maxBytes, this.#genesis.maxBlockGas, BLOCK_TXS_MAX);
     const { txs } = this.#app.prepareProposal({ txs: reaped.map((t) => t.bytes), maxBytes });
     const known = new Map(reaped.map((t) => [t.bytes, t.hash]));
@@ -302,8 +305,8 @@ export class Chain {
     }
     const txs = block.data?.txs ?? [];
     if (txs.length > BLOCK_TXS_MAX) fail(`${txs.length} txs, at most ${BLOCK_TXS_MAX}`);
-    const maxBytes = this.#genesis.maxBlockBytes - BLOCK_OVERHEAD_BYTES;
-    if (!this.#app.processProposal({ txs, maxBytes }).accept) fail('txs exceed the block size limit');
+    if (!this.#app.processProposal({ txs, maxBytes: this.#txBytesMax }).accept)
+      fail('txs exceed the block size limit');
     if (!equalBytes(header.dataHash, dataHashFromTxHashes(txs.map((t) => txHash(t)))))
       fail('data hash does not match');
   }

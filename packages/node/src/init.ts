@@ -20,7 +20,7 @@ import {
   writeConfig,
 } from './config.ts';
 import { writeFileAtomic } from './files.ts';
-import { writeKeyFile } from './keyfile.ts';
+import { writeKeyFile, writeNodeKeyFile } from './keyfile.ts';
 
 /** 1 billion DGT (6 decimals): the whole, fixed DGT supply is created at genesis. */
 export const DGT_TOTAL_SUPPLY = 1_000_000_000n * 1_000_000n;
@@ -142,7 +142,7 @@ function writeHome(
   mkdirSync(paths.data, { recursive: true });
   writeConfig(paths.config, config);
   writeKeyFile(paths.validatorKey, 'validator', validator);
-  writeFileAtomic(paths.nodeKey, `${JSON.stringify({ key: toHex(nodeKey) })}\n`, 0o600);
+  writeNodeKeyFile(paths.nodeKey, nodeKey);
   writeFileAtomic(paths.genesis, `${JSON.stringify(genesis, null, 2)}\n`);
 }
 

@@ -29,6 +29,19 @@ export function writeKeyFile(path: string, name: string, key: PrivateKey): KeyFi
   return file;
 }
 
+/** The libp2p identity (node_key.json): the protobuf-encoded private key as hex. */
+export function writeNodeKeyFile(path: string, key: Uint8Array): void {
+  writeFileAtomic(path, `${JSON.stringify({ key: toHex(key) })}\n`, 0o600);
+}
+
+export function readNodeKeyFile(path: string): Uint8Array {
+  try {
+    return fromHex((JSON.parse(readFileSync(path, 'utf8')) as { key: string }).key, 'node key');
+  } catch (e) {
+    throw new LatticeError('KEY_NOT_FOUND', `cannot read node key ${path}: ${(e as Error).message}`);
+  }
+}
+
 export function readKeyFile(path: string): { file: KeyFile; key: PrivateKey } {
   let file: KeyFile;
   try {

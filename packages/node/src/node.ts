@@ -11,16 +11,7 @@ import {
 import { P2PHost } from '@lattice/p2p';
 import { AuthenticatedState } from '@lattice/state';
 import { Store } from '@lattice/store';
-import {
-  createLogger,
-  fromHex,
-  LatticeError,
-  type Logger,
-  to0x,
-  toHex,
-  toLatticeError,
-  utf8,
-} from '@lattice/utils';
+import { createLogger, LatticeError, type Logger, to0x, toHex, toLatticeError, utf8 } from '@lattice/utils';
 import { Chain, type CommittedBlock } from './chain.ts';
 import { homePaths, loadConfig, type NodeConfig } from './config.ts';
 import { ConsensusReactor } from './consensus/reactor.ts';
@@ -28,7 +19,7 @@ import { createPersistentSigner } from './consensus/signer-state.ts';
 import { WriteAheadLog } from './consensus/wal.ts';
 import { Faucet } from './faucet.ts';
 import { TxIngress } from './ingress.ts';
-import { readKeyFile } from './keyfile.ts';
+import { readKeyFile, readNodeKeyFile } from './keyfile.ts';
 import { Mempool } from './mempool.ts';
 import { Metrics } from './metrics.ts';
 import { BlockProducer } from './producer.ts';
@@ -343,9 +334,7 @@ async function startConsensus(o: {
   onFatal: ((e: unknown) => void) | undefined;
 }): Promise<NonNullable<LatticeNode['consensus']>> {
   const { paths, config, genesis, chain, log } = o;
-  const nodeKey = existsSync(paths.nodeKey)
-    ? fromHex((JSON.parse(readFileSync(paths.nodeKey, 'utf8')) as { key: string }).key, 'node key')
-    : undefined;
+  const nodeKey = existsSync(paths.nodeKey) ? readNodeKeyFile(paths.nodeKey) : undefined;
   const p2p = await P2PHost.create(
     {
       listen: [config.p2p.listen],

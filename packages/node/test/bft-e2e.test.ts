@@ -5,10 +5,9 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { generatePeerKey } from '@lattice/p2p';
-import { toHex } from '@lattice/utils';
 import { homePaths, loadConfig, writeConfig } from '../src/config.ts';
-import { writeFileAtomic } from '../src/files.ts';
 import { initTestnet } from '../src/init.ts';
+import { writeNodeKeyFile } from '../src/keyfile.ts';
 import { type Json, NodeProcess, Rpc } from './processes.ts';
 
 /**
@@ -110,10 +109,7 @@ describe('BFT network of real processes', { timeout: 240_000 }, () => {
     cpSync(homes[3]!, follower, { recursive: true });
     rmSync(join(follower, 'data'), { recursive: true, force: true });
     unlinkSync(homePaths(follower).validatorKey);
-    writeFileAtomic(
-      homePaths(follower).nodeKey,
-      `${JSON.stringify({ key: toHex(await generatePeerKey()) })}\n`,
-    );
+    writeNodeKeyFile(homePaths(follower).nodeKey, await generatePeerKey());
     const cfg = loadConfig(homePaths(follower).config);
     cfg.moniker = 'follower';
     cfg.rpc.port = BASE + 4;

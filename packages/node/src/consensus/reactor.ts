@@ -1,5 +1,6 @@
 import {
   type Block,
+  type Commit,
   decodeBlock,
   headerHash,
   proposalSignBytes,
@@ -61,8 +62,6 @@ export interface ReactorDeps {
   /** A block that cannot be committed, or a WAL that cannot be written, stops the node. */
   onFatal: (e: unknown) => void;
   now?: () => bigint;
-  /** Observers for metrics and RPC status. */
-  onRound?: (height: bigint, round: number) => void;
 }
 
 /**
@@ -208,7 +207,6 @@ export class ConsensusReactor {
           encodeProposalMessage(event.proposal, event.value.bytes),
         );
     }
-    this.#d.onRound?.(this.#core.height, this.#core.round);
   }
 
   /** Validator sets per height: the genesis set's proposer priorities advanced once per height. */
@@ -256,36 +254,24 @@ export class ConsensusReactor {
     for (const a of actions) {
       if (this.#stopped) return;
       switch (a.kind) {
-        case 'persist':
+        case 'persist': {
           // Durable before the broadcast that follows it in the same list.
-          try {
-            if (a.record.kind === 'vote') {
-              this.#d.wal.append(
-                encodeWalRecord({
-                  kind: 'vote',
-                  height: a.record.vote.height,
-                  own: true,
-                  vote: a.record.vote,
-                }),
-                { sync: true },
-              );
-            } else {
-              this.#d.wal.append(
-                encodeWalRecord({
+          const r = a.record;
+          const ok = this.#appendWal(
+            r.kind === 'vote'
+              ? { kind: 'vote', height: r.vote.height, own: true, vote: r.vote }
+              : {
                   kind: 'proposal',
-                  height: a.record.proposal.height,
+                  height: r.proposal.height,
                   own: true,
-                  proposal: a.record.proposal,
-                  block: a.record.value.bytes,
-                }),
-                { sync: true },
-              );
-            }
-          } catch (e) {
-            this.#d.onFatal(e);
-            return;
-          }
+                  proposal: r.proposal,
+                  block: r.value.bytes,
+                },
+            true,
+          );
+          if (!ok) return;
           break;
+        }
         case 'broadcast-proposal':
           this.#sendOwn('proposal', this.#topics.proposal, encodeProposalMessage(a.proposal, a.value.bytes));
           break;
@@ -296,7 +282,6 @@ export class ConsensusReactor {
           const t = setTimeout(() => {
             this.#timers.delete(t);
             this.#handle({ kind: 'timeout', height: a.height, round: a.round, step: a.step });
-            this.#d.onRound?.(this.#core.height, this.#core.round);
           }, a.delayMs);
           this.#timers.add(t);
           break;
@@ -314,11 +299,7 @@ export class ConsensusReactor {
     }
   }
 
-  async #commit(
-    height: bigint,
-    value: ProposalValue,
-    commit: Parameters<Chain['commitBlock']>[2],
-  ): Promise<void> {
+  async #commit(height: bigint, value: ProposalValue, commit: Commit): Promise<void> {
     assert(!this.#committing, 'two decisions in flight');
     this.#committing = true;
     try {
@@ -339,7 +320,6 @@ export class ConsensusReactor {
     this.#blocks.clear();
     this.#ownLatest.clear();
     this.#dispatch(this.#core.nextHeight(this.#validatorsAt(Number(height) + 1)));
-    this.#d.onRound?.(this.#core.height, this.#core.round);
   }
 
   #proposeValue(): ProposalValue {
@@ -418,7 +398,7 @@ export class ConsensusReactor {
       )
     )
       return 'reject';
-    this.#appendWal({ kind: 'proposal', height: p.height, own: false, proposal: p, block: msg.block });
+    this.#appendWal({ kind: 'proposal', height: p.height, own: false, proposal: p, block: msg.block }, false);
     this.#handle({ kind: 'proposal', proposal: p, value: { hash, bytes: msg.block } });
     return 'accept';
   }
@@ -435,17 +415,22 @@ export class ConsensusReactor {
     const validator = this.#core.validators.getByIndex(vote.validatorIndex);
     if (validator === undefined || toHex(validator.address) !== toHex(vote.validatorAddress)) return 'reject';
     if (!this.#verifyVote(vote, validator.pubKey!.algorithm, validator.pubKey!.key)) return 'reject';
-    this.#appendWal({ kind: 'vote', height: vote.height, own: false, vote });
+    this.#appendWal({ kind: 'vote', height: vote.height, own: false, vote }, false);
     this.#handle({ kind: 'vote', vote });
     return 'accept';
   }
 
-  /** Received messages go to the WAL without fsync: losing them costs a re-gossip, never safety. */
-  #appendWal(r: WalRecord): void {
+  /**
+   * Own messages are fsynced before they are sent; received ones are not: losing them costs a
+   * re-gossip, never safety. A WAL that cannot be written stops the node (false).
+   */
+  #appendWal(r: WalRecord, sync: boolean): boolean {
     try {
-      this.#d.wal.append(encodeWalRecord(r), { sync: false });
+      this.#d.wal.append(encodeWalRecord(r), { sync });
+      return true;
     } catch (e) {
       this.#d.onFatal(e);
+      return false;
     }
   }
 

@@ -9,6 +9,9 @@ import {
   encodeBlockResponse,
 } from './messages.ts';
 
+/** Pause before asking again for a height no peer could serve yet. */
+const SYNC_RETRY_MS = 500;
+
 export interface BlockSyncDeps {
   chain: Chain;
   p2p: P2PHost;
@@ -72,7 +75,7 @@ export class BlockSync {
         if (got === 'none') {
           if (next > this.#target) break;
           // Nobody could serve a height we know exists: wait and try again.
-          await new Promise((r) => setTimeout(r, 500));
+          await new Promise((r) => setTimeout(r, SYNC_RETRY_MS));
         }
       }
       this.#d.logger.info('block sync caught up', { height: this.#d.chain.height });
