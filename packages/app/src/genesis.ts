@@ -1,5 +1,6 @@
 import { create } from '@bufbuild/protobuf';
 import { DenomUnitSchema, type Metadata, MetadataSchema } from '@lattice/codec';
+import type { ConsensusTimeouts } from '@lattice/consensus';
 import { getScheme, parseAddress } from '@lattice/crypto';
 import {
   BLOCK_BYTES_MAX,
@@ -56,22 +57,11 @@ export const DEFAULT_TIMEOUTS_MS = {
   commit_ms: 1_000,
 } as const;
 
-/** Consensus timeouts are chain parameters, not node config: every validator must agree on them. */
-export interface ConsensusTimeoutsMs {
-  proposeMs: number;
-  proposeDeltaMs: number;
-  prevoteMs: number;
-  prevoteDeltaMs: number;
-  precommitMs: number;
-  precommitDeltaMs: number;
-  commitMs: number;
-}
-
 const TIMEOUT_MS_MAX = 600_000;
 
 function parseTimeouts(
   doc: Partial<Record<keyof typeof DEFAULT_TIMEOUTS_MS, string>> | undefined,
-): ConsensusTimeoutsMs {
+): ConsensusTimeouts {
   const get = (name: keyof typeof DEFAULT_TIMEOUTS_MS): number => {
     const raw = doc?.[name];
     if (raw === undefined) return DEFAULT_TIMEOUTS_MS[name];
@@ -105,7 +95,8 @@ export interface Genesis {
   initialHeight: number;
   maxBlockBytes: number;
   maxBlockGas: bigint;
-  timeouts: ConsensusTimeoutsMs;
+  /** Chain parameters, not node config: every validator must agree on them. */
+  timeouts: ConsensusTimeouts;
   validators: GenesisValidator[];
   minGasPrice: bigint;
   balances: { address: Uint8Array; coins: Coin[] }[];

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { concatBytes, equalBytes, toHex } from '@lattice/utils';
+import { mulberry32 } from '../../utils/test/support/prng.ts';
 import { canonicalPlan, isCanonicalEncoding } from '../src/canonical.ts';
 import { type DescMessage, encodeMessage, fromBinary, toBinary } from '../src/index.ts';
 import { SAMPLES } from './fixtures.ts';
@@ -11,14 +12,8 @@ import { SAMPLES } from './fixtures.ts';
 const SEED = Number(process.env['FUZZ_SEED'] ?? 7) >>> 0;
 
 function makeRandom(seed: number) {
-  let a = seed >>> 0;
-  return (n: number): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
+  const next = mulberry32(seed);
+  return (n: number): number => Math.floor(next() * n);
 }
 
 interface WireRecord {

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { concatBytes, type ErrorCode, equalBytes, LatticeError, toHex } from '@lattice/utils';
+import { mulberry32 } from '../../utils/test/support/prng.ts';
 import { canonicalPlan, isCanonicalEncoding } from '../src/canonical.ts';
 import {
   AnySchema,
@@ -33,16 +34,8 @@ const ALLOWED = new Set<ErrorCode>([
 ]);
 const FUZZ_MAX_BYTES = 1024 * 1024;
 
-/** mulberry32: tiny, fast, good enough to drive mutations. */
 function makeRandom(seed: number) {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const int = (n: number): number => Math.floor(next() * n);
   const bytes = (n: number): Uint8Array => {
     const out = new Uint8Array(n);

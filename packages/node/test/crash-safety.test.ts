@@ -10,9 +10,10 @@ import { txHash } from '@lattice/codec';
 import { Store } from '@lattice/store';
 import { toHex } from '@lattice/utils';
 import { WebSocket } from 'ws';
+import { mulberry32 as prng } from '../../utils/test/support/prng.ts';
 import { homePaths } from '../src/config.ts';
 import { initHome } from '../src/init.ts';
-import { FUNDED_UDGT, FUNDED_UDRT, hex, sendTx, type TestAccount, testAccount } from './harness.ts';
+import { fundedGenesisAccounts, hex, sendTx, type TestAccount, testAccount } from './harness.ts';
 import { freePort, type Json, NodeProcess, Rpc } from './processes.ts';
 
 /**
@@ -39,18 +40,6 @@ const PRESIGNED_PER_SENDER = 48;
 const IN_COMMIT_LEAD_MS = 10;
 const READY_TIMEOUT_MS = 20_000;
 const BLOCK_WAIT_TIMEOUT_MS = 10_000;
-
-/** mulberry32: a tiny seeded PRNG, so a failing kill schedule can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface BlockSeen {
   hash: string;
@@ -397,13 +386,7 @@ describe('crash safety under load with real processes', () => {
     await initHome({
       home,
       chainId: CHAIN_ID,
-      accounts: accounts.map((a) => ({
-        address: a.address,
-        coins: [
-          { denom: 'udrt', amount: FUNDED_UDRT },
-          { denom: 'udgt', amount: FUNDED_UDGT },
-        ],
-      })),
+      accounts: fundedGenesisAccounts(accounts),
       config: (c) => {
         c.rpc = { host: '127.0.0.1', port };
         c.block.timeMs = BLOCK_TIME_MS;

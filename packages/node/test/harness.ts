@@ -41,6 +41,17 @@ export interface TestNet {
 export const FUNDED_UDRT = 1_000_000_000_000n;
 export const FUNDED_UDGT = 1_000_000_000n;
 
+/** Genesis entries giving each account FUNDED_UDRT and FUNDED_UDGT. */
+export function fundedGenesisAccounts(accounts: readonly TestAccount[]) {
+  return accounts.map((a) => ({
+    address: a.address,
+    coins: [
+      { denom: 'udrt', amount: FUNDED_UDRT },
+      { denom: 'udgt', amount: FUNDED_UDGT },
+    ],
+  }));
+}
+
 /** A single-validator node on an ephemeral port with `n` funded accounts; blocks on demand. */
 export async function startTestNet(
   opts: { accounts?: number; manualBlocks?: boolean; faucet?: boolean } = {},
@@ -51,13 +62,7 @@ export async function startTestNet(
     home,
     chainId: 'lattice-test-1',
     faucet: opts.faucet ?? false,
-    accounts: accounts.map((a) => ({
-      address: a.address,
-      coins: [
-        { denom: 'udrt', amount: FUNDED_UDRT },
-        { denom: 'udgt', amount: FUNDED_UDGT },
-      ],
-    })),
+    accounts: fundedGenesisAccounts(accounts),
     config: (c) => {
       c.rpc.port = 0;
       c.verifier.threads = 1;

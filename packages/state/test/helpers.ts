@@ -5,17 +5,7 @@ import { Store } from '@lattice/store';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { AuthenticatedState, type StateWrite } from '../src/index.ts';
 
-/** A small deterministic PRNG (mulberry32): tests must not depend on Math.random. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 as prng } from '../../utils/test/support/prng.ts';
 
 export function randomBytes(random: () => number, n: number): Uint8Array {
   const out = new Uint8Array(n);
