@@ -31,6 +31,7 @@ import {
   assert,
   ceilDiv,
   equalBytes,
+  GenerationalCache,
   LatticeError,
   maxBigint,
   parseDecimal,
@@ -107,6 +108,9 @@ export interface AppDeps {
   verifier: SignatureVerifier;
 }
 
+/** Senders whose announced public key is remembered for parallel verification (~1.4 KiB each). */
+const ANNOUNCED_KEYS_MAX = 16_384;
+
 interface ChainParams {
   minGasPrice: bigint;
   initialHeight: number;
@@ -128,6 +132,14 @@ export class LatticeApp {
    * bytes object to the proposal, so identity is the key and the entry lives as long as they do.
    */
   readonly #decoded = new WeakMap<Uint8Array, DecodedTx>();
+  /**
+   * Public keys seen in txs (checked to hash to their signer's address), so the signatures of
+   * the same sender's next txs can be verified in parallel before the first one has put its key
+   * into state: gossip delivers a sender's txs in batches.
+   */
+  readonly #announcedKeys = new GenerationalCache<string, { alg: number; key: Uint8Array }>(
+    ANNOUNCED_KEYS_MAX,
+  );
   readonly #localMinGasPrice: bigint;
   #params: ChainParams | undefined;
   #checkState: Overlay;
@@ -496,12 +508,14 @@ export class LatticeApp {
     const reqs: VerifyRequest[] = [];
     const keys: string[] = [];
     const view = new Overlay(reader);
+    for (const tx of txs) this.#announceKey(tx);
     for (const tx of txs) {
       const acc = this.#auth.getAccount(view, tx.signer);
       if (!acc) continue;
       const key = VerifiedSignatureCache.key(tx.hashHex, acc.accountNumber);
       if (this.#sigCache.has(key)) continue;
-      const pk = tx.pubKey ?? this.#auth.getPubKey(view, tx.signer);
+      const pk =
+        tx.pubKey ?? this.#auth.getPubKey(view, tx.signer) ?? this.#announcedKeys.get(toHex(tx.signer));
       if (!pk) continue;
       reqs.push(this.#verifyRequest(tx, pk, acc.accountNumber));
       keys.push(key);
@@ -511,6 +525,15 @@ export class LatticeApp {
     ok.forEach((valid, i) => {
       if (valid) this.#sigCache.add(keys[i]!);
     });
+  }
+
+  /** Remembers a tx's public key if it is really its signer's (the ante check, done early). */
+  #announceKey(tx: DecodedTx): void {
+    if (tx.pubKey === undefined) return;
+    const signer = toHex(tx.signer);
+    if (this.#announcedKeys.has(signer)) return;
+    if (equalBytes(addressBytesFromPublicKey(tx.pubKey.alg, tx.pubKey.key), tx.signer))
+      this.#announcedKeys.set(signer, tx.pubKey);
   }
 
   #verifyRequest(tx: DecodedTx, pk: { alg: number; key: Uint8Array }, accountNumber: bigint): VerifyRequest {

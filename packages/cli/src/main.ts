@@ -52,6 +52,8 @@ const COMMAND_OPTIONS = {
   accounts: { type: 'string' },
   'block-time': { type: 'string' },
   port: { type: 'string' },
+  'p2p-port': { type: 'string' },
+  validators: { type: 'string' },
   reset: { type: 'boolean' },
 } as const;
 

@@ -71,6 +71,8 @@ export class ConsensusCore {
   #ownIndex: number | undefined;
   #round = 0;
   #step: ConsensusStep = 'new-height';
+  /** When round 0 of the current height started (the signer clock): block intervals are measured from it. */
+  #round0StartedAt: bigint | undefined;
   #lockedValue: ProposalValue | undefined;
   #lockedRound = -1;
   #validValue: ProposalValue | undefined;
@@ -148,7 +150,7 @@ export class ConsensusCore {
   /**
    * Moves to the next height after a decision, with the validator set the caller computed for it
    * (changes returned by the app at H take effect at H+2, as in CometBFT). Round 0 starts when
-   * the returned `new-height` timeout (commitMs) fires.
+   * the returned `new-height` timeout fires (see #commitDelayMs).
    */
   nextHeight(validators: ValidatorSet): Action[] {
     assert(this.#step === 'decided', 'nextHeight before a decision');
@@ -168,7 +170,7 @@ export class ConsensusCore {
     this.#values.clear();
     this.#validity.clear();
     this.#highestRound.clear();
-    this.#schedule(0, 'new-height', this.#timeouts.commitMs);
+    this.#schedule(0, 'new-height', this.#commitDelayMs());
     const buffered = this.#buffer;
     this.#buffer = [];
     for (const event of buffered) this.#apply(event);
@@ -321,12 +323,27 @@ export class ConsensusCore {
     this.#out.push({ kind: 'schedule-timeout', height: this.#height, round, step, delayMs });
   }
 
+  /**
+   * commitMs is the target block interval: the next height's round 0 starts commitMs after this
+   * height's round 0 started, or at once if deciding took longer. A fixed wait after the decision
+   * would add the whole decision time to every interval.
+   */
+  #commitDelayMs(): number {
+    const started = this.#round0StartedAt;
+    this.#round0StartedAt = undefined;
+    if (started === undefined) return this.#timeouts.commitMs;
+    const elapsed = this.#deps.now() - started;
+    const left = BigInt(this.#timeouts.commitMs) - elapsed;
+    return left <= 0n ? 0 : Number(left);
+  }
+
   #timeout(base: number, delta: number, round: number): number {
     return base + round * delta;
   }
 
   /** Line 11, StartRound. */
   #startRound(round: number): void {
+    if (round === 0) this.#round0StartedAt = this.#deps.now();
     this.#round = round;
     this.#step = 'propose';
     this.#prevoteTimeoutScheduled = false;

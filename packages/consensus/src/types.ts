@@ -27,7 +27,7 @@ export interface ConsensusTimeouts {
   commitMs: number;
 }
 
-/** `new-height` fires commitMs after nextHeight() and starts round 0. */
+/** `new-height` starts round 0: commitMs after the previous height's round 0 began (the target block interval), at once if that has passed. */
 export type TimeoutStep = 'propose' | 'prevote' | 'precommit' | 'new-height';
 
 export type ConsensusEvent =

@@ -121,6 +121,45 @@ describe('ConsensusCore in an in-memory network', () => {
     assert.deepEqual(seen.slice(0, 2), [net.decisions[0]![0]!.hash, net.decisions[0]![1]!.hash]);
   });
 
+  it('commitMs is the target block interval, measured from the start of round 0', () => {
+    const { set, keys } = makeValidators([10]);
+    const k = key(0);
+    let now = 0n;
+    const core = new ConsensusCore(
+      { chainId: CHAIN_ID, height: 1n, validators: set, timeouts: TIMEOUTS },
+      {
+        signer: createLocalSigner({ chainId: CHAIN_ID, address: k.address, sign: (b) => fakeSign(k, b) }),
+        getValue: (h, r) => valueFor(h, r),
+        isValid: () => true,
+        ...verifier(keys),
+        now: () => now,
+      },
+    );
+    const commitDelay = (actions: Action[]) => {
+      const t = actions.find((a) => a.kind === 'schedule-timeout' && a.step === 'new-height');
+      return t?.kind === 'schedule-timeout' ? t.delayMs : undefined;
+    };
+    const next = () => commitDelay(core.nextHeight(core.validators.copyIncrementProposerPriority(1)));
+    /** Round 0 of the current height starts at `start`; it is decided at `decidedAt`. */
+    const height = (start: bigint, decidedAt: bigint): number | undefined => {
+      now = start;
+      const actions = core.handle({ kind: 'timeout', height: core.height, round: 0, step: 'new-height' });
+      assert.ok(
+        actions.some((a) => a.kind === 'decide'),
+        'a lone validator decides at once',
+      );
+      now = decidedAt;
+      return next();
+    };
+    assert.ok(core.start().some((a) => a.kind === 'decide'));
+    // Decided 30 ms into the height: the next one starts 70 ms later, 100 ms after this one.
+    now = 30n;
+    assert.equal(next(), TIMEOUTS.commitMs - 30);
+    // Deciding took longer than the interval: the next height starts at once.
+    assert.equal(height(100n, 350n), 0);
+    assert.equal(height(350n, 350n), TIMEOUTS.commitMs);
+  });
+
   it('persists every own vote and proposal right before broadcasting it', () => {
     const net = new Network(4);
     net.start();

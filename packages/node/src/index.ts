@@ -10,6 +10,7 @@ export * from './keyfile.ts';
 export * from './mempool.ts';
 export * from './metrics.ts';
 export * from './node.ts';
+export * from './ports.ts';
 export * from './producer.ts';
 export * from './replay.ts';
 export * from './rpc/index.ts';

@@ -182,6 +182,10 @@ export interface TestnetOptions {
   accounts?: GenesisAccount[];
   faucet?: boolean;
   overwrite?: boolean;
+  /** Target block interval, written into genesis (consensus timeout commit_ms); default 1 s. */
+  blockTimeMs?: number;
+  /** Adjusts node i's config after the testnet defaults are set. */
+  config?: (c: NodeConfig, index: number) => void;
 }
 
 export const TESTNET_VALIDATORS_MAX = 64;
@@ -210,6 +214,12 @@ export async function initTestnet(
   const reserve = generatePrivateKey(ALG_ML_DSA_44);
   const faucet = opts.faucet ? generatePrivateKey(ALG_ML_DSA_44) : undefined;
   const genesis = buildGenesis(opts, { validators, reserve, faucet });
+  if (opts.blockTimeMs !== undefined) {
+    genesis.consensus_params.timeout = {
+      ...genesis.consensus_params.timeout,
+      commit_ms: String(opts.blockTimeMs),
+    };
+  }
   homes.forEach((home, i) => {
     const config = defaultConfig();
     config.moniker = `node${i}`;
@@ -217,6 +227,9 @@ export async function initTestnet(
     config.p2p.listen = `/ip4/127.0.0.1/tcp/${p2pBase + i}`;
     config.p2p.persistentPeers = peers.filter((_, j) => j !== i);
     config.devnet.faucet = i === 0 && faucet !== undefined;
+    // A lone validator with no peers produces blocks on its own timer.
+    if (opts.blockTimeMs !== undefined) config.block.timeMs = opts.blockTimeMs;
+    opts.config?.(config, i);
     writeHome(home, config, validators[i]!.key, nodeKeys[i]!, genesis);
   });
   writeKeyFile(join(homes[0]!, 'config', 'reserve_key.json'), 'drt-reserve', reserve);

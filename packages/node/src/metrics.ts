@@ -56,6 +56,22 @@ export class Metrics {
   readonly rpcRequestsTotal: Counter<'method' | 'outcome'>;
   readonly wsConnections: Gauge;
 
+  /** The height and round the consensus engine is working on (not yet committed). */
+  readonly consensusHeight: Gauge;
+  readonly consensusRound: Gauge;
+  /** Rounds a height took to commit: 1 is the norm, more means timeouts or faults. */
+  readonly consensusRoundsPerHeight: Histogram;
+  /** Label `step`: propose | prevote | precommit | commit — time spent in each step of a round. */
+  readonly consensusStepSeconds: Histogram<'step'>;
+  readonly consensusWalWriteSeconds: Histogram<'sync'>;
+  readonly p2pPeers: Gauge;
+  /** Labels `topic` and `direction` (in: new messages received; out: own publishes). */
+  readonly p2pGossipBytesTotal: Counter<'topic' | 'direction'>;
+  readonly p2pGossipMessagesTotal: Counter<'topic' | 'direction'>;
+  readonly blockSyncActive: Gauge;
+  readonly blockSyncTargetHeight: Gauge;
+  readonly blockSyncBlocksTotal: Counter;
+
   constructor(opts: MetricsOptions = {}) {
     const prefix = opts.prefix ?? 'lattice_';
     const registry = new Registry();
@@ -149,6 +165,65 @@ export class Metrics {
     this.wsConnections = new Gauge({
       name: `${prefix}rpc_ws_connections`,
       help: 'Open WebSocket connections',
+      registers,
+    });
+
+    this.consensusHeight = new Gauge({
+      name: `${prefix}consensus_height`,
+      help: 'Height the consensus engine is deciding',
+      registers,
+    });
+    this.consensusRound = new Gauge({
+      name: `${prefix}consensus_round`,
+      help: 'Round of the height being decided',
+      registers,
+    });
+    this.consensusRoundsPerHeight = new Histogram({
+      name: `${prefix}consensus_rounds_per_height`,
+      help: 'Rounds each committed height took (1 = decided in its first round)',
+      buckets: [1, 2, 3, 4, 6, 8, 16],
+      registers,
+    });
+    this.consensusStepSeconds = new Histogram({
+      name: `${prefix}consensus_step_seconds`,
+      help: 'Time spent in each consensus step',
+      labelNames: ['step'],
+      buckets: [...LATENCY_BUCKETS_SECONDS],
+      registers,
+    });
+    this.consensusWalWriteSeconds = new Histogram({
+      name: `${prefix}consensus_wal_write_seconds`,
+      help: 'Consensus WAL append latency; sync=true for own messages (fsynced)',
+      labelNames: ['sync'],
+      buckets: [...LATENCY_BUCKETS_SECONDS],
+      registers,
+    });
+    this.p2pPeers = new Gauge({ name: `${prefix}p2p_peers`, help: 'Connected peers', registers });
+    this.p2pGossipBytesTotal = new Counter({
+      name: `${prefix}p2p_gossip_bytes_total`,
+      help: 'Gossip payload bytes by topic; in = new messages received, out = own publishes',
+      labelNames: ['topic', 'direction'],
+      registers,
+    });
+    this.p2pGossipMessagesTotal = new Counter({
+      name: `${prefix}p2p_gossip_messages_total`,
+      help: 'Gossip messages by topic; in = new messages received, out = own publishes',
+      labelNames: ['topic', 'direction'],
+      registers,
+    });
+    this.blockSyncActive = new Gauge({
+      name: `${prefix}blocksync_active`,
+      help: '1 while the node catches up by block sync',
+      registers,
+    });
+    this.blockSyncTargetHeight = new Gauge({
+      name: `${prefix}blocksync_target_height`,
+      help: 'Height block sync is catching up to',
+      registers,
+    });
+    this.blockSyncBlocksTotal = new Counter({
+      name: `${prefix}blocksync_blocks_total`,
+      help: 'Blocks fetched, verified and committed by block sync',
       registers,
     });
 

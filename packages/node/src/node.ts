@@ -204,6 +204,7 @@ export class LatticeNode {
           ingress,
           validatorKey,
           log,
+          metrics,
           onFatal: opts.onFatal,
         })
       : undefined;
@@ -322,6 +323,11 @@ export class LatticeNode {
   }
 }
 
+/** `/lattice/<chain>/consensus/vote/1` → `consensus/vote`: the chain id need not be in every series. */
+function topicLabel(topic: string): string {
+  return topic.split('/').slice(3, -1).join('/');
+}
+
 /** The network, the consensus WAL and signer, and the reactor that runs consensus over them. */
 async function startConsensus(o: {
   paths: ReturnType<typeof homePaths>;
@@ -331,6 +337,7 @@ async function startConsensus(o: {
   ingress: TxIngress;
   validatorKey: ReturnType<typeof readKeyFile>['key'] | undefined;
   log: Logger;
+  metrics: Metrics;
   onFatal: ((e: unknown) => void) | undefined;
 }): Promise<NonNullable<LatticeNode['consensus']>> {
   const { paths, config, genesis, chain, log } = o;
@@ -345,7 +352,15 @@ async function startConsensus(o: {
       genesisHash: sha256(readFileSync(paths.genesis)),
       peerStorePath: join(paths.data, 'peers.json'),
     },
-    { logger: log, statusProvider: () => ({ height: BigInt(chain.height) }) },
+    {
+      logger: log,
+      statusProvider: () => ({ height: BigInt(chain.height) }),
+      onGossipTraffic: (topic, direction, bytes) => {
+        const labels = { topic: topicLabel(topic), direction };
+        o.metrics.p2pGossipBytesTotal.inc(labels, bytes);
+        o.metrics.p2pGossipMessagesTotal.inc(labels);
+      },
+    },
   );
   const wal = WriteAheadLog.open(join(paths.data, 'consensus', 'wal'));
   if (wal.truncatedBytes > 0)
@@ -374,9 +389,11 @@ async function startConsensus(o: {
     signer,
     timeouts: genesis.timeouts,
     logger: log,
+    metrics: o.metrics,
     onFatal,
   });
   p2p.on((e) => {
+    if (e.type === 'peer:ready' || e.type === 'peer:disconnect') o.metrics.p2pPeers.set(p2p.peers().length);
     // A peer more than one block ahead at handshake: catch up before voting.
     if (e.type === 'peer:ready' && e.height > BigInt(chain.height) + 1n)
       reactor.syncFrom(e.peer, Number(e.height));

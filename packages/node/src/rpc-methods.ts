@@ -13,7 +13,7 @@ import {
 } from '@lattice/crypto';
 import { encodeProof } from '@lattice/state';
 import type { Store } from '@lattice/store';
-import { fromBase64, fromHex, LatticeError, to0x, toHex, utf8 } from '@lattice/utils';
+import { equalBytes, fromBase64, fromHex, LatticeError, to0x, toHex, utf8 } from '@lattice/utils';
 import type { Chain, CommittedBlock } from './chain.ts';
 import type { Faucet } from './faucet.ts';
 import type { TxIngress } from './ingress.ts';
@@ -102,6 +102,12 @@ export function blockJson(s: RpcServices, height: number, fullTx: boolean) {
     ),
     lastCommit: block.lastCommit ? commitView(block.lastCommit) : null,
   };
+}
+
+/** The genesis name of a validator (its moniker in testnets), or null. */
+function validatorName(s: RpcServices, publicKey: Uint8Array | undefined): string | null {
+  if (publicKey === undefined) return null;
+  return s.genesis.validators.find((v) => equalBytes(v.publicKey, publicKey))?.name ?? null;
 }
 
 export function registerMethods(server: RpcServer, s: RpcServices): void {
@@ -298,6 +304,7 @@ export function registerMethods(server: RpcServer, s: RpcServices): void {
       faucet: s.faucet ? s.faucet.address : null,
       mempool: { size: s.mempool.size, bytes: s.mempool.bytes },
       validators: s.chain.validators.map((x) => ({
+        name: validatorName(s, x.pubKey?.key),
         address: to0x(x.address),
         algorithm: x.pubKey ? getScheme(x.pubKey.algorithm).name : null,
         votingPower: x.votingPower.toString(),

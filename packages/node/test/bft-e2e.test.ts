@@ -8,7 +8,7 @@ import { generatePeerKey } from '@lattice/p2p';
 import { homePaths, loadConfig, writeConfig } from '../src/config.ts';
 import { initTestnet } from '../src/init.ts';
 import { writeNodeKeyFile } from '../src/keyfile.ts';
-import { type Json, NodeProcess, Rpc } from './processes.ts';
+import { freePortRange, type Json, NodeProcess, Rpc } from './processes.ts';
 
 /**
  * Acceptance (issue 3, item 2) with real processes: four validators commit; with one killed
@@ -19,8 +19,8 @@ import { type Json, NodeProcess, Rpc } from './processes.ts';
 
 const VALIDATORS = 4;
 const WAIT_MS = 40_000;
-// Spread over a range so parallel test files and leftover processes rarely collide.
-const BASE = 21_000 + (process.pid % 400) * 10;
+// RPC on BASE + 0…4, p2p on BASE + 5…9.
+const BASE = await freePortRange(10);
 
 const dir = mkdtempSync(join(tmpdir(), 'lattice-bft-'));
 const procs: NodeProcess[] = [];
@@ -78,6 +78,20 @@ describe('BFT network of real processes', { timeout: 240_000 }, () => {
     await waitHeight(rpcs, 3, nodes);
     const hashes = await Promise.all(rpcs.map((r) => blockHash(r, 3)));
     assert.equal(new Set(hashes).size, 1, `one block at height 3, got ${hashes.join(' ')}`);
+    // The consensus and gossip metrics follow what happened.
+    const metrics = await (await fetch(`http://127.0.0.1:${BASE}/metrics`)).text();
+    const value = (series: string) =>
+      Number(
+        metrics
+          .split('\n')
+          .find((l) => l.startsWith(`${series} `))
+          ?.slice(series.length + 1),
+      );
+    assert.ok(value('lattice_consensus_rounds_per_height_count') >= 2, 'rounds per height observed');
+    assert.ok(value('lattice_consensus_height') >= 3);
+    assert.ok(value('lattice_p2p_peers') >= 2, 'connected to the other validators');
+    assert.ok(value('lattice_p2p_gossip_bytes_total{topic="consensus/vote",direction="in"}') > 0);
+    assert.ok(value('lattice_consensus_wal_write_seconds_count{sync="true"}') > 0);
 
     // One validator down: the other three (30 of 40 power) keep committing.
     await nodes[3]!.kill();

@@ -20,6 +20,17 @@ const NAMES = [
   'lattice_rpc_request_duration_seconds',
   'lattice_rpc_requests_total',
   'lattice_rpc_ws_connections',
+  'lattice_consensus_height',
+  'lattice_consensus_round',
+  'lattice_consensus_rounds_per_height',
+  'lattice_consensus_step_seconds',
+  'lattice_consensus_wal_write_seconds',
+  'lattice_p2p_peers',
+  'lattice_p2p_gossip_bytes_total',
+  'lattice_p2p_gossip_messages_total',
+  'lattice_blocksync_active',
+  'lattice_blocksync_target_height',
+  'lattice_blocksync_blocks_total',
 ];
 
 describe('Metrics', { timeout: 10_000 }, () => {

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 /** Real `latticed` processes for end-to-end tests, and a small JSON-RPC client for them. */
@@ -13,15 +11,7 @@ const RPC_CHUNK = 1_000;
 // biome-ignore lint/suspicious/noExplicitAny: JSON-RPC results are checked field by field.
 export type Json = any;
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
+export { freePort, freePortRange } from '../src/ports.ts';
 
 /** One `latticed start` child; its output is always drained and the tail kept for failure messages. */
 export class NodeProcess {

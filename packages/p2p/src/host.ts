@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import {
   P2P_DIAL_TIMEOUT_MS,
   P2P_GOSSIP_CONCURRENCY_MAX,
@@ -56,6 +57,13 @@ import type {
 
 type Services = { pubsub: GossipSub; identify: unknown; ping: unknown };
 
+/**
+ * Every gossip payload is sent as [u64 nonce][data]: message ids are the SHA-256 of that, so
+ * copies relayed through the mesh are dropped as duplicates while a deliberate re-send of the
+ * same data (consensus messages while a height is stuck) is a new message.
+ */
+const GOSSIP_NONCE_BYTES = 8;
+
 function peerOfAddr(addr: string): string | undefined {
   return multiaddr(addr)
     .getComponents()
@@ -74,6 +82,9 @@ export class P2PHost {
   readonly #book: PeerBook;
   readonly #status: () => { height: bigint };
   readonly #maxMessageBytes: number;
+  readonly #traffic: P2PDeps['onGossipTraffic'];
+  /** Starts at a random point so a restarted node does not repeat the ids of its earlier messages. */
+  #nonce = new DataView(randomBytes(8).buffer).getBigUint64(0);
   readonly #listeners = new Set<P2PListener>();
   readonly #topics = new Map<string, GossipHandler>();
   readonly #protocols = new Set<string>();
@@ -104,6 +115,7 @@ export class P2PHost {
     this.#log = deps.logger.child({ mod: 'p2p', self: this.peerId.slice(-8) });
     this.#status = deps.statusProvider ?? (() => ({ height: 0n }));
     this.#maxMessageBytes = cfg.maxMessageBytes ?? P2P_MESSAGE_BYTES_MAX;
+    this.#traffic = deps.onGossipTraffic;
   }
 
   static async create(cfg: P2PConfig, deps: P2PDeps): Promise<P2PHost> {
@@ -142,10 +154,15 @@ export class P2PHost {
         identify: identify(),
         ping: ping(),
         pubsub: gossipsub({
+          // Origin signatures (ed25519 per message, checked before duplicate detection, so on
+          // every copy) buy nothing here: peers are judged by who delivered a message, and
+          // consensus messages and txs carry their own ML-DSA signatures.
+          globalSignaturePolicy: 'StrictNoSign',
+          msgIdFn: (msg) => createHash('sha256').update(msg.data).digest(),
           allowPublishToZeroTopicPeers: true,
           ignoreDuplicatePublishError: true,
           emitSelf: false,
-          maxInboundDataLength: maxMessageBytes + P2P_GOSSIP_RPC_OVERHEAD_BYTES,
+          maxInboundDataLength: maxMessageBytes + GOSSIP_NONCE_BYTES + P2P_GOSSIP_RPC_OVERHEAD_BYTES,
           messageProcessingConcurrency: P2P_GOSSIP_CONCURRENCY_MAX,
           // Our penalties feed gossipsub's own score, so its graylisting follows the application's view.
           scoreParams: { appSpecificScore: (p) => book.score(p), appSpecificWeight: 1 },
@@ -382,7 +399,11 @@ export class P2PHost {
     const pubsub = this.#node.services.pubsub;
     pubsub.topicValidators.set(topic, (peerId, msg) => {
       const from = peerId.toString();
-      if (msg.data.length > this.#maxMessageBytes) {
+      if (msg.data.length < GOSSIP_NONCE_BYTES) {
+        this.penalize(from, 'gossip without a nonce', P2P_PENALTY_INVALID_POINTS);
+        return TopicValidatorResult.Reject;
+      }
+      if (msg.data.length - GOSSIP_NONCE_BYTES > this.#maxMessageBytes) {
         this.penalize(from, 'oversized gossip', P2P_PENALTY_OVERSIZED_POINTS);
         return TopicValidatorResult.Reject;
       }
@@ -390,10 +411,15 @@ export class P2PHost {
         this.penalize(from, 'gossip rate limit', P2P_PENALTY_RATE_LIMITED_POINTS);
         return TopicValidatorResult.Ignore;
       }
+      this.#traffic?.(topic, 'in', msg.data.length);
       let verdict: ReturnType<GossipHandler>;
       try {
         // gossipsub hands out Buffers; callers get plain Uint8Array views of the same bytes.
-        const data = new Uint8Array(msg.data.buffer, msg.data.byteOffset, msg.data.byteLength);
+        const data = new Uint8Array(
+          msg.data.buffer,
+          msg.data.byteOffset + GOSSIP_NONCE_BYTES,
+          msg.data.byteLength - GOSSIP_NONCE_BYTES,
+        );
         verdict = handler({ from, data });
       } catch (e) {
         this.#log.error('gossip handler threw', { topic, err: message(e) });
@@ -424,6 +450,11 @@ export class P2PHost {
       .sort();
   }
 
+  #nextNonce(): bigint {
+    this.#nonce = (this.#nonce + 1n) & 0xffff_ffff_ffff_ffffn;
+    return this.#nonce;
+  }
+
   async publish(topic: string, data: Uint8Array): Promise<void> {
     if (data.length > this.#maxMessageBytes) {
       throw new LatticeError('LIMIT_EXCEEDED', 'gossip message too large', {
@@ -431,8 +462,12 @@ export class P2PHost {
         max: this.#maxMessageBytes,
       });
     }
+    this.#traffic?.(topic, 'out', data.length);
+    const wire = new Uint8Array(GOSSIP_NONCE_BYTES + data.length);
+    new DataView(wire.buffer).setBigUint64(0, this.#nextNonce());
+    wire.set(data, GOSSIP_NONCE_BYTES);
     try {
-      await this.#node.services.pubsub.publish(topic, data);
+      await this.#node.services.pubsub.publish(topic, wire);
     } catch (e) {
       throw new LatticeError('P2P_REQUEST_FAILED', `publish failed: ${message(e)}`, { topic });
     }

@@ -27,6 +27,11 @@ export interface P2PDeps {
   statusProvider?: () => { height: bigint };
   /** Millisecond clock for rate limits and bans; Date.now if absent. */
   now?: () => number;
+  /**
+   * Gossip traffic by topic, for metrics: 'in' for each new message handed to a subscriber (before
+   * its verdict), 'out' for each own publish. Relays by the gossip layer are not counted.
+   */
+  onGossipTraffic?: (topic: string, direction: 'in' | 'out', bytes: number) => void;
 }
 
 export type GossipVerdict = 'accept' | 'reject' | 'ignore';

@@ -71,6 +71,39 @@ describe('gossip', () => {
     assert.equal(boxes.b.msgs.length, 1, 'no echo of own message');
   });
 
+  it('relayed copies are delivered once; publishing the same bytes again delivers them again', async () => {
+    // A triangle: c hears each of a's messages from a and, relayed, from b.
+    const a = await hosts.make();
+    const b = await connectPair(hosts, a);
+    const c = await hosts.make({ bootstrap: [a.addresses()[0]!, b.addresses()[0]!] });
+    const boxes = { b: inbox(), c: inbox() };
+    a.subscribe(TOPIC, () => 'accept');
+    b.subscribe(TOPIC, (m) => {
+      boxes.b.push(m);
+      return 'accept';
+    });
+    c.subscribe(TOPIC, (m) => {
+      boxes.c.push(m);
+      return 'accept';
+    });
+    await Promise.all([
+      knowsSubscriber(a, b.peerId),
+      knowsSubscriber(a, c.peerId),
+      knowsSubscriber(b, c.peerId),
+      knowsSubscriber(c, b.peerId),
+    ]);
+    const first = Promise.all([boxes.b.next(), boxes.c.next()]);
+    await a.publish(TOPIC, Uint8Array.of(5));
+    await first;
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual([boxes.b.msgs.length, boxes.c.msgs.length], [1, 1], 'relayed copies are duplicates');
+    // A deliberate re-send (consensus messages while a height is stuck) is a new message.
+    const again = Promise.all([boxes.b.next(), boxes.c.next()]);
+    await a.publish(TOPIC, Uint8Array.of(5));
+    const [atB, atC] = await again;
+    assert.deepEqual([atB.data, atC.data], [Uint8Array.of(5), Uint8Array.of(5)]);
+  });
+
   it("a 'reject' lowers the sender's score and the message is not forwarded", async () => {
     const a = await hosts.make();
     const b = await connectPair(hosts, a);

@@ -70,7 +70,12 @@ export interface StatusJson {
   devnet: boolean;
   faucet: string | null;
   mempool: { size: number; bytes: number };
-  validators: { address: string; algorithm: string | null; votingPower: string }[];
+  validators: { name: string | null; address: string; algorithm: string | null; votingPower: string }[];
+  isValidator: boolean;
+  /** Proposer of the latest block. */
+  proposer: string | null;
+  /** The height being decided, its round and step, and connected peers; null on a lone producer. */
+  consensus: { height: string; round: number; step: string; peers: number } | null;
 }
 
 export interface SimulateJson {

@@ -2,7 +2,7 @@ import type { ConsensusTimeouts } from '@lattice/consensus';
 
 /** Simulator knobs, not chain parameters: they bound the simulator's own queues and runs. */
 
-/** Consensus timeouts used by every simulated node (ms, base + round × delta). */
+/** Consensus timeouts used by every simulated node (ms, base + round × delta; commitMs is the target interval). */
 export const SIM_TIMEOUTS: ConsensusTimeouts = {
   proposeMs: 300,
   proposeDeltaMs: 100,
@@ -10,7 +10,7 @@ export const SIM_TIMEOUTS: ConsensusTimeouts = {
   prevoteDeltaMs: 100,
   precommitMs: 200,
   precommitDeltaMs: 100,
-  commitMs: 50,
+  commitMs: 300,
 };
 /** Unix ms of virtual time 0, so vote timestamps look like real ones. */
 export const SIM_GENESIS_MS = 1_700_000_000_000;

@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   TIMEOUT: 6,
   IO: 7,
   CONFIG_INVALID: 8,
+  PORT_IN_USE: 9,
   // Transactions (checkTx / deliver). Numbers are the receipt codes; 0 means success.
   TX_TOO_LARGE: 101,
   TX_MALFORMED: 102,

@@ -8,16 +8,29 @@ export async function statusCommand(ctx: Context): Promise<void> {
     [
       `chain id:      ${s.chainId}`,
       `node:          ${s.moniker} (v${s.nodeVersion}) at ${ctx.opts.node}`,
-      `height:        ${s.latestHeight}${s.latestBlockTime ? ` (${s.latestBlockTime})` : ''}`,
+      `height:        ${s.latestHeight}${s.latestBlockTime ? ` (${s.latestBlockTime})` : ''}${s.catchingUp ? ', catching up' : ''}`,
+      ...(s.consensus
+        ? [
+            `consensus:     deciding height ${s.consensus.height}, round ${s.consensus.round}, step ${s.consensus.step}`,
+            `peers:         ${s.consensus.peers}`,
+          ]
+        : ['consensus:     single validator producing blocks on its own (no peers)']),
       `block hash:    ${s.latestBlockHash ?? '-'}`,
       `app hash:      ${s.latestAppHash}`,
       `mempool:       ${s.mempool.size} txs, ${s.mempool.bytes} bytes`,
       `min gas price: ${s.minGasPrice} udrt`,
       ...(s.faucet ? [`faucet:        ${s.faucet}`] : []),
-      'validators:',
-      ...s.validators.map((v) => `  ${v.address} ${v.algorithm ?? ''} power ${v.votingPower}`),
+      `validators:    ${s.validators.length}, total power ${totalPower(s.validators)}${s.isValidator ? ' (this node is one)' : ''}`,
+      ...s.validators.map(
+        (v) =>
+          `  ${(v.name ?? '').padEnd(10)} ${v.address} ${v.algorithm ?? ''} power ${v.votingPower}${v.address === s.proposer ? '  ← proposed the latest block' : ''}`,
+      ),
     ].join('\n'),
   );
+}
+
+function totalPower(validators: { votingPower: string }[]): bigint {
+  return validators.reduce((sum, v) => sum + BigInt(v.votingPower), 0n);
 }
 
 export async function faucetCommand(ctx: Context, target: string | undefined): Promise<void> {

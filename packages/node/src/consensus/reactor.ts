@@ -22,6 +22,7 @@ import { P2P_MESSAGE_BYTES_MAX } from '@lattice/params';
 import { assert, GenerationalCache, type Logger, toHex } from '@lattice/utils';
 import type { Chain } from '../chain.ts';
 import type { TxIngress } from '../ingress.ts';
+import type { Metrics } from '../metrics.ts';
 import {
   consensusTopics,
   decodeProposalMessage,
@@ -47,6 +48,8 @@ const TX_GOSSIP_BATCH_BYTES_MAX = 1024 * 1024;
  * the others are in (round skipping) and the votes it missed.
  */
 const REBROADCAST_INTERVAL_MS = 1_000;
+/** Bounds the per-height set of proposals seen (one per round is honest; more is equivocation). */
+const PROPOSALS_SEEN_PER_HEIGHT_MAX = 1_024;
 /** Verified consensus signatures remembered, so the core's checks after the gossip check are free. */
 const VERIFIED_CONSENSUS_SIGS_MAX = 8_192;
 
@@ -59,6 +62,7 @@ export interface ReactorDeps {
   signer: ConsensusSigner | undefined;
   timeouts: ConsensusTimeouts;
   logger: Logger;
+  metrics?: Metrics;
   /** A block that cannot be committed, or a WAL that cannot be written, stops the node. */
   onFatal: (e: unknown) => void;
   now?: () => bigint;
@@ -76,6 +80,8 @@ export class ConsensusReactor {
   readonly #now: () => bigint;
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #blocks = new Map<string, Block>();
+  /** Valid proposals already handled at the current height, so copies are dropped cheaply. */
+  readonly #proposalsSeen = new Set<string>();
   readonly #verified = new GenerationalCache<string, true>(VERIFIED_CONSENSUS_SIGS_MAX);
   readonly #sync: BlockSync;
   #core!: ConsensusCore;
@@ -89,6 +95,9 @@ export class ConsensusReactor {
   #ownLatest = new Map<string, { topic: string; data: Uint8Array }>();
   #rebroadcastTimer: NodeJS.Timeout | undefined;
   #heightAtLastTick = -1n;
+  /** The core's step as last observed, and since when (for the step-time metric). */
+  #stepSeen = '';
+  #stepSince = 0;
 
   constructor(deps: ReactorDeps) {
     this.#d = deps;
@@ -100,6 +109,7 @@ export class ConsensusReactor {
       p2p: deps.p2p,
       protocol: this.#topics.blocks,
       logger: this.#log,
+      ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
       onSynced: () => this.#restartCore(),
       onFatal: deps.onFatal,
     });
@@ -141,7 +151,7 @@ export class ConsensusReactor {
     if (this.#stopped || this.#sync.active) return;
     const height = this.#core.height;
     if (height === this.#heightAtLastTick) {
-      for (const m of this.#ownLatest.values()) this.#publish(m.topic, m.data);
+      for (const [k, m] of this.#ownLatest) if (k !== 'proposal') this.#publish(m.topic, m.data);
     }
     this.#heightAtLastTick = height;
   }
@@ -167,6 +177,7 @@ export class ConsensusReactor {
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
     this.#blocks.clear();
+    this.#proposalsSeen.clear();
     this.#ownLatest.clear();
     const height = BigInt(this.#d.chain.height + 1);
     this.#core = new ConsensusCore(
@@ -247,10 +258,38 @@ export class ConsensusReactor {
 
   #handle(event: ConsensusEvent): void {
     if (this.#stopped || this.#sync.active) return;
+    const { height, round } = this.#core;
     this.#dispatch(this.#core.handle(event));
+    if (this.#core.height === height && this.#core.round !== round) {
+      // Round 0 is the norm; a later round means a proposal or votes did not arrive in time.
+      this.#log.info('entering new round', {
+        height: height.toString(),
+        round: this.#core.round,
+        after: event.kind === 'timeout' ? `timeout ${event.step}` : event.kind,
+      });
+    }
   }
 
   #dispatch(actions: Action[]): void {
+    this.#dispatchAll(actions);
+    this.#observeStep();
+  }
+
+  #observeStep(): void {
+    const m = this.#d.metrics;
+    if (m === undefined || this.#stopped) return;
+    const step = this.#core.step;
+    if (step === this.#stepSeen) return;
+    const now = performance.now();
+    if (this.#stepSeen !== '')
+      m.consensusStepSeconds.observe({ step: this.#stepSeen }, (now - this.#stepSince) / 1000);
+    this.#stepSeen = step;
+    this.#stepSince = now;
+    m.consensusHeight.set(Number(this.#core.height));
+    m.consensusRound.set(this.#core.round);
+  }
+
+  #dispatchAll(actions: Action[]): void {
     for (const a of actions) {
       if (this.#stopped) return;
       switch (a.kind) {
@@ -287,6 +326,7 @@ export class ConsensusReactor {
           break;
         }
         case 'decide':
+          this.#d.metrics?.consensusRoundsPerHeight.observe(a.round + 1);
           void this.#commit(a.height, a.value, a.commit);
           break;
         case 'evidence':
@@ -318,6 +358,7 @@ export class ConsensusReactor {
     }
     if (this.#stopped) return;
     this.#blocks.clear();
+    this.#proposalsSeen.clear();
     this.#ownLatest.clear();
     this.#dispatch(this.#core.nextHeight(this.#validatorsAt(Number(height) + 1)));
   }
@@ -360,7 +401,7 @@ export class ConsensusReactor {
 
   #publish(topic: string, data: Uint8Array): void {
     this.#d.p2p.publish(topic, data).catch((e: unknown) => {
-      this.#log.debug('publish failed', { topic, error: String(e) });
+      this.#log.warn('publish failed', { topic, bytes: data.length, error: String(e) });
     });
   }
 
@@ -375,18 +416,26 @@ export class ConsensusReactor {
 
   #onProposalMessage(data: Uint8Array, from: string): GossipVerdict {
     let msg: ReturnType<typeof decodeProposalMessage>;
-    let hash: Uint8Array;
     try {
       msg = decodeProposalMessage(data);
-      hash = headerHash(decodeBlock(msg.block).header!);
     } catch {
       return 'reject';
     }
     const p = msg.proposal;
     if (this.#sync.active || this.#ahead(p.height, from)) return 'ignore';
     if (p.height !== this.#core.height) return p.height === this.#core.height + 1n ? 'accept' : 'ignore';
-    if (p.blockId === undefined || toHex(p.blockId.hash) !== toHex(hash)) return 'reject';
-    if (!Number.isSafeInteger(p.round) || p.round < 0) return 'reject';
+    if (p.blockId === undefined || !Number.isSafeInteger(p.round) || p.round < 0) return 'reject';
+    // Re-sent copies (rebroadcasts while a height is stuck) cost a block decode, a WAL write and a
+    // relay each, megabytes apiece: the first copy is enough.
+    const seenKey = `${p.round}/${toHex(p.blockId.hash)}/${toHex(p.signature.subarray(0, 32))}`;
+    if (this.#proposalsSeen.has(seenKey)) return 'ignore';
+    let hash: Uint8Array;
+    try {
+      hash = headerHash(decodeBlock(msg.block).header!);
+    } catch {
+      return 'reject';
+    }
+    if (toHex(p.blockId.hash) !== toHex(hash)) return 'reject';
     const proposer = this.#core.proposer(p.round);
     if (
       !this.#verifySig(
@@ -398,6 +447,8 @@ export class ConsensusReactor {
       )
     )
       return 'reject';
+    if (this.#proposalsSeen.size < PROPOSALS_SEEN_PER_HEIGHT_MAX) this.#proposalsSeen.add(seenKey);
+    this.#log.debug('proposal received', { height: p.height.toString(), round: p.round, bytes: data.length });
     this.#appendWal({ kind: 'proposal', height: p.height, own: false, proposal: p, block: msg.block }, false);
     this.#handle({ kind: 'proposal', proposal: p, value: { hash, bytes: msg.block } });
     return 'accept';
@@ -426,7 +477,12 @@ export class ConsensusReactor {
    */
   #appendWal(r: WalRecord, sync: boolean): boolean {
     try {
+      const started = performance.now();
       this.#d.wal.append(encodeWalRecord(r), { sync });
+      this.#d.metrics?.consensusWalWriteSeconds.observe(
+        { sync: String(sync) },
+        (performance.now() - started) / 1000,
+      );
       return true;
     } catch (e) {
       this.#d.onFatal(e);

@@ -1,7 +1,8 @@
-import { decodeBlock, decodeCommit, headerHash } from '@lattice/codec';
+import { type Block, type Commit, decodeBlock, decodeCommit, headerHash } from '@lattice/codec';
 import type { P2PHost } from '@lattice/p2p';
 import { isLatticeError, type Logger } from '@lattice/utils';
 import type { Chain } from '../chain.ts';
+import type { Metrics } from '../metrics.ts';
 import {
   decodeBlockRequest,
   decodeBlockResponse,
@@ -11,21 +12,31 @@ import {
 
 /** Pause before asking again for a height no peer could serve yet. */
 const SYNC_RETRY_MS = 500;
+/** Heights downloaded ahead of the one being committed, spread over the peers. */
+const SYNC_WINDOW = 8;
 
 export interface BlockSyncDeps {
   chain: Chain;
   p2p: P2PHost;
   protocol: string;
   logger: Logger;
+  metrics?: Metrics;
   onSynced: () => void;
   onFatal: (e: unknown) => void;
 }
 
+interface Downloaded {
+  peer: string;
+  block: Block;
+  commit: Commit;
+}
+
 /**
- * Block sync: a node that is behind fetches blocks one height at a time from the peer that
- * showed it a higher height (falling back to its other peers), verifies each block and its
- * commit against the validator set, and commits it through the chain. When no peer has a next
- * block, it hands back to consensus (onSynced).
+ * Block sync: a node that is behind downloads the next SYNC_WINDOW heights in parallel, each
+ * from a different peer (the peer that showed the higher height first), and commits them in
+ * order through the chain, which verifies each block and its commit against the validator set.
+ * A peer that serves a bad block is penalised and the height fetched again elsewhere. When no
+ * peer has a next block, it hands back to consensus (onSynced).
  */
 export class BlockSync {
   readonly #d: BlockSyncDeps;
@@ -54,9 +65,11 @@ export class BlockSync {
   request(peer: string, height: number): void {
     if (height <= this.#d.chain.height) return;
     this.#target = Math.max(this.#target, height);
+    this.#d.metrics?.blockSyncTargetHeight.set(this.#target);
     this.#preferred = peer;
     if (this.#active || this.#stopped) return;
     this.#active = true;
+    this.#d.metrics?.blockSyncActive.set(1);
     this.#d.logger.info('behind the network: syncing blocks', { from: this.#d.chain.height, to: height });
     this.#run = this.#loop();
   }
@@ -67,16 +80,24 @@ export class BlockSync {
   }
 
   async #loop(): Promise<void> {
+    const inFlight = new Map<number, Promise<Downloaded | undefined>>();
     try {
       for (;;) {
         if (this.#stopped) return;
         const next = this.#d.chain.height + 1;
-        const got = await this.#fetch(next);
-        if (got === 'none') {
+        for (const h of inFlight.keys()) if (h < next) inFlight.delete(h);
+        // Past the target only `next` is asked for: it tells whether the network moved on.
+        const last = Math.max(next, Math.min(this.#target, next + SYNC_WINDOW - 1));
+        for (let h = next; h <= last; h++) if (!inFlight.has(h)) inFlight.set(h, this.#download(h));
+        const got = await inFlight.get(next)!;
+        inFlight.delete(next);
+        if (got === undefined) {
           if (next > this.#target) break;
           // Nobody could serve a height we know exists: wait and try again.
           await new Promise((r) => setTimeout(r, SYNC_RETRY_MS));
+          continue;
         }
+        await this.#commit(next, got);
       }
       this.#d.logger.info('block sync caught up', { height: this.#d.chain.height });
     } catch (e) {
@@ -84,40 +105,54 @@ export class BlockSync {
       return;
     } finally {
       this.#active = false;
+      this.#d.metrics?.blockSyncActive.set(0);
     }
     if (!this.#stopped) this.#d.onSynced();
   }
 
-  /** One height from the preferred peer, then the others; a peer sending a bad block is penalised. */
-  async #fetch(height: number): Promise<'committed' | 'none'> {
+  async #commit(height: number, got: Downloaded): Promise<void> {
+    try {
+      await this.#d.chain.commitBlock(got.block, headerHash(got.block.header!), got.commit);
+      this.#d.metrics?.blockSyncBlocksTotal.inc();
+    } catch (e) {
+      if (!isLatticeError(e, 'BLOCK_INVALID')) throw e;
+      // The next pass downloads this height again, from another peer first.
+      this.#d.p2p.penalize(got.peer, `invalid block ${height}: ${(e as Error).message}`);
+    }
+  }
+
+  /** Peers in the order to ask for `height`: rotated by height, so a window spreads over them. */
+  #peersFor(height: number): string[] {
+    const peers = this.#d.p2p.peers().map((p) => p.id);
+    if (peers.length === 0) return [];
+    const start = height % peers.length;
+    const rotated = [...peers.slice(start), ...peers.slice(0, start)];
+    if (height === this.#d.chain.height + 1 && this.#preferred && rotated.includes(this.#preferred))
+      return [this.#preferred, ...rotated.filter((p) => p !== this.#preferred)];
+    return rotated;
+  }
+
+  /** One height from the first peer that has it; malformed answers are penalised. */
+  async #download(height: number): Promise<Downloaded | undefined> {
     const p2p = this.#d.p2p;
-    const peers = p2p.peers().map((p) => p.id);
-    const order =
-      this.#preferred && peers.includes(this.#preferred)
-        ? [this.#preferred, ...peers.filter((p) => p !== this.#preferred)]
-        : peers;
-    for (const peer of order) {
-      let raw: ReturnType<typeof decodeBlockResponse>;
+    for (const peer of this.#peersFor(height)) {
+      if (this.#stopped) return undefined;
       try {
-        raw = decodeBlockResponse(await p2p.request(peer, this.#d.protocol, encodeBlockRequest(height)));
-      } catch (e) {
-        if (isLatticeError(e, 'DECODE_FAILED')) p2p.penalize(peer, 'malformed block response');
-        continue;
-      }
-      if (raw === undefined) continue;
-      try {
+        const raw = decodeBlockResponse(
+          await p2p.request(peer, this.#d.protocol, encodeBlockRequest(height)),
+        );
+        if (raw === undefined) continue;
         const block = decodeBlock(raw.block);
-        const commit = decodeCommit(raw.commit);
-        await this.#d.chain.commitBlock(block, headerHash(block.header!), commit);
-        return 'committed';
-      } catch (e) {
-        if (isLatticeError(e, 'BLOCK_INVALID') || isLatticeError(e, 'DECODE_FAILED')) {
-          p2p.penalize(peer, `invalid block ${height}: ${(e as Error).message}`);
+        if (block.header === undefined) {
+          p2p.penalize(peer, `block ${height} without a header`);
           continue;
         }
-        throw e;
+        return { peer, block, commit: decodeCommit(raw.commit) };
+      } catch (e) {
+        if (isLatticeError(e, 'DECODE_FAILED') || isLatticeError(e, 'DECODE_TOO_LARGE'))
+          p2p.penalize(peer, 'malformed block response');
       }
     }
-    return 'none';
+    return undefined;
   }
 }

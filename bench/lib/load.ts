@@ -1,0 +1,193 @@
+import { createHash } from 'node:crypto';
+import { rpc } from './node-process.ts';
+import { log, progress } from './output.ts';
+import { fmt, percentile } from './stats.ts';
+
+export interface LoadOptions {
+  /** Lane k submits to submitUrls[k % length]: with several nodes, each gets its share of accounts. */
+  submitUrls: string[];
+  /** The node whose committed blocks (over its websocket) define "final". */
+  watchUrl: string;
+  signed: Uint8Array[][];
+  durationS: number;
+  lanes: number;
+  batch: number;
+  blockTimeMs: number;
+  /**
+   * Offered load in tx/s, spread over the lanes; absent = as fast as the nodes answer. A paced
+   * load measures latency at a given throughput; an unpaced one fills the mempool, so its latency
+   * is mostly time spent queued.
+   */
+  ratePerS?: number;
+}
+
+export interface LoadResult {
+  submitted: number;
+  includedInWindow: number;
+  windowS: number;
+  txPerSec: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  rejected: Record<string, number>;
+  blocks: number;
+  maxTxsPerBlock: number;
+  /** Heights committed inside the steady window. */
+  windowHeights: number[];
+  /** Mean time between the blocks of the steady window, in ms. */
+  meanBlockIntervalMs: number;
+}
+
+interface SeenBlock {
+  at: number;
+  height: number;
+  txs: number;
+}
+
+/**
+ * Submits pre-signed transfers over JSON-RPC batches as fast as the nodes accept them for
+ * `durationS`, and times each from its submission to the block that commits it on the watched
+ * node. Throughput is counted over the steady window: from the first block with txs to the end of
+ * submission.
+ */
+export async function runLoad(o: LoadOptions): Promise<LoadResult> {
+  const submitAt = new Map<string, number>();
+  const latencies: number[] = [];
+  const blocks: SeenBlock[] = [];
+  const ws = new WebSocket(`${o.watchUrl.replace('http', 'ws')}/ws`);
+  await new Promise<void>((resolve, reject) => {
+    ws.onopen = () => resolve();
+    ws.onerror = () => reject(new Error('websocket failed'));
+  });
+  ws.onmessage = (ev) => {
+    const msg = JSON.parse(String(ev.data)) as {
+      method?: string;
+      params?: { result: { height: string; txs: string[] } };
+    };
+    if (msg.method !== 'lat_subscription') return;
+    const now = performance.now();
+    const { txs, height } = msg.params!.result;
+    blocks.push({ at: now, height: Number(height), txs: txs.length });
+    for (const h of txs) {
+      const t = submitAt.get(h);
+      if (t !== undefined) {
+        latencies.push(now - t);
+        submitAt.delete(h);
+      }
+    }
+  };
+  ws.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'lat_subscribe', params: ['newBlocks'] }));
+
+  const rejected: Record<string, number> = {};
+  let submitted = 0;
+  const started = performance.now();
+  const deadline = started + o.durationS * 1000;
+  // base64: a third fewer bytes than hex to send and for the node to parse.
+  const encoded = o.signed.map((txs) => txs.map((t) => Buffer.from(t).toString('base64')));
+  // Hashes are known before sending, so a block that commits a tx before its batch's HTTP
+  // answer arrives still counts it.
+  const hashes = o.signed.map((txs) => txs.map((t) => `0x${createHash('sha256').update(t).digest('hex')}`));
+  // Lane k owns accounts k, k+lanes, …: a lane waits for each batch's answer, so one account's
+  // txs always arrive in sequence order (and at one node), while lanes run concurrently.
+  const lanes = Array.from({ length: o.lanes }, async (_, lane) => {
+    const url = o.submitUrls[lane % o.submitUrls.length]!;
+    const mine = encoded.map((_, i) => i).filter((i) => i % o.lanes === lane);
+    const cursor = new Map(mine.map((i) => [i, 0]));
+    const laneRate = o.ratePerS === undefined ? undefined : o.ratePerS / o.lanes;
+    let laneSent = 0;
+    while (performance.now() < deadline) {
+      if (laneRate !== undefined) {
+        const due = started + (laneSent / laneRate) * 1000;
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      }
+      const batch: { tx: string; hash: string }[] = [];
+      while (batch.length < o.batch && cursor.size > 0) {
+        for (const [acct, seq] of cursor) {
+          if (batch.length >= o.batch) break;
+          batch.push({ tx: encoded[acct]![seq]!, hash: hashes[acct]![seq]! });
+          if (seq + 1 >= encoded[acct]!.length) cursor.delete(acct);
+          else cursor.set(acct, seq + 1);
+        }
+      }
+      if (batch.length === 0) break;
+      const now = performance.now();
+      for (const b of batch) submitAt.set(b.hash, now);
+      const body = batch.map((b, i) => ({
+        jsonrpc: '2.0',
+        id: i,
+        method: 'lat_sendRawTransaction',
+        params: [b.tx],
+      }));
+      const res = (await rpc(url, body)) as {
+        id: number;
+        result?: unknown;
+        error?: { data?: { code: string } };
+      }[];
+      for (const r of res) {
+        if (r.result) continue;
+        submitAt.delete(batch[r.id]!.hash);
+        const code = r.error?.data?.code ?? 'UNKNOWN';
+        rejected[code] = (rejected[code] ?? 0) + 1;
+      }
+      submitted += batch.length;
+      laneSent += batch.length;
+      const elapsed = (performance.now() - started) / 1000;
+      progress(
+        `${fmt(elapsed, 1)} s: submitted ${fmt(submitted)}, committed ${fmt(latencies.length)}, blocks ${blocks.length}`,
+      );
+    }
+  });
+  await Promise.all(lanes);
+  const submitEnd = performance.now();
+  // Let the last submitted txs commit so their latencies count too.
+  const drainUntil = performance.now() + 3 * o.blockTimeMs + 4_000;
+  while (submitAt.size > 0 && performance.now() < drainUntil) await new Promise((r) => setTimeout(r, 50));
+  ws.close();
+  progress('');
+  if (submitAt.size > 0) await reportStuck(o.watchUrl, [...submitAt.keys()]);
+  const firstFull = blocks.find((b) => b.txs > 0)?.at ?? started;
+  const inWindow = blocks.filter((b) => b.at > firstFull && b.at <= submitEnd);
+  const includedInWindow = inWindow.reduce((s, b) => s + b.txs, 0);
+  const windowS = ((inWindow.at(-1)?.at ?? submitEnd) - firstFull) / 1000;
+  latencies.sort((a, b) => a - b);
+  if (submitAt.size > 0) rejected.NOT_COMMITTED = submitAt.size;
+  return {
+    submitted,
+    includedInWindow,
+    windowS,
+    txPerSec: includedInWindow / windowS,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    rejected,
+    blocks: blocks.length,
+    maxTxsPerBlock: Math.max(0, ...blocks.map((b) => b.txs)),
+    windowHeights: inWindow.map((b) => b.height),
+    meanBlockIntervalMs: inWindow.length > 0 ? (windowS * 1000) / inWindow.length : Number.NaN,
+  };
+}
+
+/** Accepted but never committed: says where a few of them are, since that is a bug, not load. */
+async function reportStuck(url: string, hashes: string[]): Promise<void> {
+  const sample = hashes.slice(0, 3);
+  const where = await rpc(
+    url,
+    sample.map((h, i) => ({ jsonrpc: '2.0', id: i, method: 'lat_getTransactionByHash', params: [h] })),
+  );
+  const mempool = await rpc(url, { jsonrpc: '2.0', id: 0, method: 'lat_getMempool' });
+  log(
+    `${hashes.length} accepted txs not committed; mempool ${JSON.stringify(mempool)}; e.g. ${JSON.stringify(where).slice(0, 600)}`,
+  );
+}
+
+/** The report lines every load bench shares: throughput, latency, baseline, ratio, rejections. */
+export function loadReportLines(r: LoadResult, baseline: number, finalOn: string): string[] {
+  return [
+    `  throughput: ${fmt(r.txPerSec)} tx/s sustained`,
+    `  latency:    p50 ${fmt(r.p50)} ms   p95 ${fmt(r.p95)} ms   p99 ${fmt(r.p99)} ms  (submit → ${finalOn})`,
+    `  baseline:   ${fmt(baseline)} ML-DSA-44 verifications/s on one core (node:crypto)`,
+    `  ratio:      ${(r.txPerSec / baseline).toFixed(3)} tx/s per single-core verify/s`,
+    `  rejected:   ${Object.keys(r.rejected).length === 0 ? 'none' : JSON.stringify(r.rejected)}`,
+  ];
+}

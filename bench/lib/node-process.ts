@@ -1,0 +1,54 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+export { freePort, freePortRange } from '@lattice/node';
+
+const NODE_START_TIMEOUT_MS = 30_000;
+const LATTICED = new URL('../../packages/node/bin/latticed.ts', import.meta.url).pathname;
+
+/** User + system CPU seconds of a process (all its threads), from /proc; 0 where there is none. */
+export function processCpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+export async function rpc(url: string, body: unknown): Promise<unknown> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return res.json();
+}
+
+/** `latticed start --home <home>`, with extra node flags from BENCH_NODE_ARGS (e.g. --cpu-prof). */
+export function startLatticed(home: string): ChildProcess {
+  const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
+  return spawn(process.execPath, [...nodeArgs, LATTICED, 'start', '--home', home], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+export async function waitForNode(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + NODE_START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`latticed exited with ${child.exitCode}`);
+    try {
+      await rpc(url, { jsonrpc: '2.0', id: 0, method: 'lat_status' });
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`latticed did not answer within ${NODE_START_TIMEOUT_MS / 1000} s`);
+}
+
+export async function stopLatticed(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+}

@@ -1,0 +1,196 @@
+// Four validators on this machine, each its own `latticed` process, with Tendermint BFT over
+// libp2p: pre-signed ML-DSA-44 transfers are submitted to all four over JSON-RPC, and the bench
+// reports sustained tx/s, submit→final latency percentiles (final = committed on node0), rounds
+// per height and block interval, next to this machine's single-core verify rate measured in the
+// same run.
+//
+//   npm run bench:localnet -- [--duration 65] [--validators 4] [--accounts 1000] [--rate 1200|max]
+//                             [--lanes 8] [--batch 20] [--json] [--keep-home]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { initTestnet } from '@lattice/node';
+import { measureVerifyBaseline } from './lib/baseline.ts';
+import { loadReportLines, runLoad } from './lib/load.ts';
+import {
+  freePortRange,
+  processCpuSeconds,
+  rpc,
+  startLatticed,
+  stopLatticed,
+  waitForNode,
+} from './lib/node-process.ts';
+import { log, printReport } from './lib/output.ts';
+import { presign } from './lib/presign.ts';
+import { histogramMean, scrape } from './lib/prom.ts';
+import { fmt } from './lib/stats.ts';
+import { benchAddress, type TransferPlan } from './lib/transfer-signer.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '65' },
+    validators: { type: 'string', default: '4' },
+    accounts: { type: 'string', default: '1000' },
+    // Offered load, tx/s (paced over the lanes); "max" submits as fast as the nodes answer.
+    rate: { type: 'string', default: '1200' },
+    lanes: { type: 'string', default: '8' },
+    batch: { type: 'string', default: '20' },
+    json: { type: 'boolean', default: false },
+    'keep-home': { type: 'boolean', default: false },
+    'node-log': { type: 'string', default: 'warn' },
+  },
+});
+const DURATION_S = Number(args.duration);
+const VALIDATORS = Number(args.validators);
+const ACCOUNTS = Number(args.accounts);
+const RATE = args.rate === 'max' ? undefined : Number(args.rate);
+// Enough pre-signed transfers for the offered rate (or 2,000 tx/s unpaced) over the whole run.
+const SUPPLY_PER_S = RATE ?? 2_000;
+const PLAN: TransferPlan = {
+  chainId: 'lattice-localnet-1',
+  accounts: ACCOUNTS,
+  txsPerAccount: Math.ceil((SUPPLY_PER_S * 1.1 * DURATION_S) / ACCOUNTS),
+  gasLimit: 150_000n,
+  fee: 1_500n,
+};
+// The target interval: consensus params keep the genesis defaults (commit timeout 1 s).
+const TARGET_BLOCK_MS = 1_000;
+
+/** Mean rounds per committed height (round 0 → 1), from each height's commit on node0. */
+async function roundsPerHeight(url: string, heights: number[]): Promise<{ mean: number; max: number }> {
+  if (heights.length === 0) return { mean: Number.NaN, max: Number.NaN };
+  const res = (await rpc(
+    url,
+    heights.map((h, i) => ({ jsonrpc: '2.0', id: i, method: 'lat_getCommit', params: [String(h)] })),
+  )) as { result: { round: number } | null }[];
+  const rounds = res.filter((r) => r.result).map((r) => r.result!.round + 1);
+  return { mean: rounds.reduce((a, b) => a + b, 0) / rounds.length, max: Math.max(...rounds) };
+}
+
+const STEPS = ['new-height', 'propose', 'prevote', 'precommit', 'decided'] as const;
+
+/** Mean time per consensus step and gossip traffic by topic, from node0's metrics. */
+async function stepTimes(
+  url: string,
+): Promise<{ ms: Record<string, number>; gossipMiB: Record<string, number> }> {
+  const m = await scrape(url);
+  const ms: Record<string, number> = {};
+  for (const step of STEPS) {
+    ms[step] = Math.round(histogramMean(m, 'lattice_consensus_step_seconds', `step="${step}"`) * 1000);
+  }
+  const gossipMiB: Record<string, number> = {};
+  for (const [k, v] of m) {
+    const match = /^lattice_p2p_gossip_bytes_total\{topic="([^"]+)",direction="(in|out)"\}$/.exec(k);
+    if (match) gossipMiB[`${match[1]} ${match[2]}`] = v / 2 ** 20;
+  }
+  return { ms, gossipMiB };
+}
+
+async function main(): Promise<void> {
+  log(`measuring the node:crypto ML-DSA-44 verify baseline (1 thread)…`);
+  const baseline = measureVerifyBaseline();
+  log(`baseline: ${fmt(baseline)} verifications/s`);
+  const signed = await presign(PLAN);
+
+  const output = mkdtempSync(join(tmpdir(), 'lattice-localnet-'));
+  const rpcBase = await freePortRange(VALIDATORS);
+  const p2pBase = await freePortRange(VALIDATORS);
+  const { homes } = await initTestnet({
+    output,
+    chainId: PLAN.chainId,
+    validators: VALIDATORS,
+    rpcBasePort: rpcBase,
+    p2pBasePort: p2pBase,
+    accounts: Array.from({ length: ACCOUNTS }, (_, i) => ({
+      address: benchAddress(i),
+      coins: [{ denom: 'udrt', amount: 10n ** 15n }],
+    })),
+    config: (c) => {
+      c.log.level = args['node-log'] as 'warn';
+      c.verifier.threads = 1;
+    },
+  });
+  const urls = homes.map((_, i) => `http://127.0.0.1:${rpcBase + i}`);
+  const children = homes.map((home) => startLatticed(home));
+  let exitCode = 0;
+  try {
+    await Promise.all(urls.map((url, i) => waitForNode(url, children[i]!)));
+    await waitForHeight(urls[0]!, 2);
+    const cpuBefore = children.map((c) => processCpuSeconds(c.pid!));
+    const wallBefore = performance.now();
+    const result = await runLoad({
+      submitUrls: urls,
+      watchUrl: urls[0]!,
+      signed,
+      durationS: DURATION_S,
+      lanes: Number(args.lanes),
+      batch: Number(args.batch),
+      blockTimeMs: TARGET_BLOCK_MS,
+      ...(RATE === undefined ? {} : { ratePerS: RATE }),
+    });
+    const wallS = (performance.now() - wallBefore) / 1000;
+    const cores = children.map((c, i) => (processCpuSeconds(c.pid!) - cpuBefore[i]!) / wallS);
+    const rounds = await roundsPerHeight(urls[0]!, result.windowHeights);
+    const steps = await stepTimes(urls[0]!);
+    const ratio = result.txPerSec / baseline;
+    const report = {
+      validators: VALIDATORS,
+      offeredTxPerSec: RATE ?? 'max',
+      durationS: result.windowS,
+      accounts: ACCOUNTS,
+      submitted: result.submitted,
+      included: result.includedInWindow,
+      txPerSec: Math.round(result.txPerSec),
+      latencyMs: { p50: result.p50, p95: result.p95, p99: result.p99 },
+      roundsPerHeight: Number(rounds.mean.toFixed(3)),
+      maxRounds: rounds.max,
+      meanBlockIntervalMs: Math.round(result.meanBlockIntervalMs),
+      meanStepMs: steps.ms,
+      gossipMiB: steps.gossipMiB,
+      blocks: result.blocks,
+      maxTxsPerBlock: result.maxTxsPerBlock,
+      nodeCores: cores.map((c) => Number(c.toFixed(2))),
+      rejected: result.rejected,
+      baselineVerifyPerSec: Math.round(baseline),
+      ratioToVerify: Number(ratio.toFixed(3)),
+    };
+    printReport(args.json, report, [
+      `bench:localnet — ${VALIDATORS} validator processes, ${ACCOUNTS} accounts, offered ${RATE === undefined ? 'max' : `${fmt(RATE)} tx/s`}, ${fmt(result.windowS, 1)} s measured`,
+      `  included:   ${fmt(result.includedInWindow)} transfers in ${result.windowHeights.length} blocks (max ${fmt(result.maxTxsPerBlock)} per block)`,
+      ...loadReportLines(result, baseline, 'final on node0'),
+      `  blocks:     ${fmt(result.meanBlockIntervalMs)} ms mean interval, ${fmt(rounds.mean, 2)} rounds per height (max ${rounds.max})`,
+      `  steps:      ${Object.entries(steps.ms)
+        .map(([k, v]) => `${k} ${fmt(v)} ms`)
+        .join(', ')} (means on node0)`,
+      `  gossip:     ${Object.entries(steps.gossipMiB)
+        .map(([k, v]) => `${k} ${fmt(v, 1)} MiB`)
+        .join(', ')} (node0, whole run)`,
+      `  cpu:        ${cores.map((c) => fmt(c, 2)).join(' + ')} cores (nodes, of 2)`,
+    ]);
+    // Every failure mode a user would care about, as an exit code for scripts.
+    if (Object.keys(result.rejected).length > 0) exitCode = 2;
+  } catch (e) {
+    log(`bench failed: ${(e as Error).stack}`);
+    exitCode = 1;
+  } finally {
+    await Promise.all(children.map(stopLatticed));
+    if (!args['keep-home']) rmSync(output, { recursive: true, force: true });
+    else log(`node homes kept in ${output}`);
+  }
+  process.exitCode = exitCode;
+}
+
+async function waitForHeight(url: string, height: number): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const res = (await rpc(url, { jsonrpc: '2.0', id: 0, method: 'lat_status' })) as {
+      result: { latestHeight: string };
+    };
+    if (Number(res.result.latestHeight) >= height) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`the network did not reach height ${height} within 30 s`);
+}
+
+await main();
