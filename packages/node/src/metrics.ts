@@ -68,6 +68,9 @@ export class Metrics {
   /** Labels `topic` and `direction` (in: new messages received; out: own publishes). */
   readonly p2pGossipBytesTotal: Counter<'topic' | 'direction'>;
   readonly p2pGossipMessagesTotal: Counter<'topic' | 'direction'>;
+  /** Penalties given to peers (invalid, oversized or rate-limited messages…) and the bans they led to. */
+  readonly p2pPenaltiesTotal: Counter;
+  readonly p2pBansTotal: Counter;
   readonly blockSyncActive: Gauge;
   readonly blockSyncTargetHeight: Gauge;
   readonly blockSyncBlocksTotal: Counter;
@@ -209,6 +212,16 @@ export class Metrics {
       name: `${prefix}p2p_gossip_messages_total`,
       help: 'Gossip messages by topic; in = new messages received, out = own publishes',
       labelNames: ['topic', 'direction'],
+      registers,
+    });
+    this.p2pPenaltiesTotal = new Counter({
+      name: `${prefix}p2p_penalties_total`,
+      help: 'Penalties given to peers for invalid, oversized or excess messages',
+      registers,
+    });
+    this.p2pBansTotal = new Counter({
+      name: `${prefix}p2p_bans_total`,
+      help: 'Peers banned after their score fell to the threshold',
       registers,
     });
     this.blockSyncActive = new Gauge({

@@ -268,7 +268,7 @@ export class LatticeNode {
                 round: reactor.round,
                 step: reactor.step,
                 syncing: reactor.syncing,
-                peers: p2p.peers().length,
+                peers: p2p.readyPeers().length,
               };
             },
           }),
@@ -393,7 +393,10 @@ async function startConsensus(o: {
     onFatal,
   });
   p2p.on((e) => {
-    if (e.type === 'peer:ready' || e.type === 'peer:disconnect') o.metrics.p2pPeers.set(p2p.peers().length);
+    if (e.type === 'peer:ready' || e.type === 'peer:disconnect')
+      o.metrics.p2pPeers.set(p2p.readyPeers().length);
+    else if (e.type === 'peer:penalized') o.metrics.p2pPenaltiesTotal.inc();
+    else if (e.type === 'peer:banned') o.metrics.p2pBansTotal.inc();
     // A peer more than one block ahead at handshake: catch up before voting.
     if (e.type === 'peer:ready' && e.height > BigInt(chain.height) + 1n)
       reactor.syncFrom(e.peer, Number(e.height));

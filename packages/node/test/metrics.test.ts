@@ -28,6 +28,8 @@ const NAMES = [
   'lattice_p2p_peers',
   'lattice_p2p_gossip_bytes_total',
   'lattice_p2p_gossip_messages_total',
+  'lattice_p2p_penalties_total',
+  'lattice_p2p_bans_total',
   'lattice_blocksync_active',
   'lattice_blocksync_target_height',
   'lattice_blocksync_blocks_total',

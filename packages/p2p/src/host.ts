@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import {
   P2P_DIAL_TIMEOUT_MS,
   P2P_GOSSIP_CONCURRENCY_MAX,
+  P2P_GOSSIP_FRAME_BYTES_MAX,
   P2P_GOSSIP_RPC_OVERHEAD_BYTES,
   P2P_HANDLER_TIMEOUT_MS,
   P2P_INBOUND_REQUESTS_MAX,
@@ -162,7 +163,10 @@ export class P2PHost {
           allowPublishToZeroTopicPeers: true,
           ignoreDuplicatePublishError: true,
           emitSelf: false,
-          maxInboundDataLength: maxMessageBytes + GOSSIP_NONCE_BYTES + P2P_GOSSIP_RPC_OVERHEAD_BYTES,
+          maxInboundDataLength: Math.max(
+            P2P_GOSSIP_FRAME_BYTES_MAX,
+            maxMessageBytes + GOSSIP_NONCE_BYTES + P2P_GOSSIP_RPC_OVERHEAD_BYTES,
+          ),
           messageProcessingConcurrency: P2P_GOSSIP_CONCURRENCY_MAX,
           // Our penalties feed gossipsub's own score, so its graylisting follows the application's view.
           scoreParams: { appSpecificScore: (p) => book.score(p), appSpecificWeight: 1 },
@@ -389,6 +393,11 @@ export class P2PHost {
         };
       })
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  /** Peers whose status handshake succeeded (same chain and genesis), not just connected. */
+  readyPeers(): PeerSummary[] {
+    return this.peers().filter((p) => p.height !== null);
   }
 
   // ---- gossip -------------------------------------------------------------------------------

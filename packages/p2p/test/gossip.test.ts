@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import { P2P_MESSAGE_BYTES_MAX } from '@lattice/params';
 import { isLatticeError } from '@lattice/utils';
 import type { GossipMessage, P2PEvent, P2PHost } from '../src/index.ts';
 import { connectPair, Hosts, waitFor, waitUntil, withTimeout } from './helpers.ts';
@@ -28,6 +29,18 @@ function inbox(): {
 
 function knowsSubscriber(h: P2PHost, peer: string) {
   return waitUntil(h, () => h.topicPeers(TOPIC).includes(peer));
+}
+
+/** b collects what it receives on TOPIC; a subscribes too and knows b as a subscriber. */
+async function receiving(a: P2PHost, b: P2PHost): Promise<ReturnType<typeof inbox>> {
+  const got = inbox();
+  b.subscribe(TOPIC, (m) => {
+    got.push(m);
+    return 'accept';
+  });
+  a.subscribe(TOPIC, () => 'accept');
+  await knowsSubscriber(a, b.peerId);
+  return got;
 }
 
 describe('gossip', () => {
@@ -120,13 +133,7 @@ describe('gossip', () => {
   it('an oversized message is dropped before the handler and penalised', async () => {
     const a = await hosts.make({ maxMessageBytes: 64 * 1024 });
     const b = await connectPair(hosts, a, { maxMessageBytes: 1024 });
-    const got = inbox();
-    b.subscribe(TOPIC, (m) => {
-      got.push(m);
-      return 'accept';
-    });
-    a.subscribe(TOPIC, () => 'accept');
-    await knowsSubscriber(a, b.peerId);
+    const got = await receiving(a, b);
     const penalized = waitFor(b, (e) => e.type === 'peer:penalized' && e.peer === a.peerId);
     await a.publish(TOPIC, new Uint8Array(4096));
     const ev = await penalized;
@@ -138,5 +145,17 @@ describe('gossip', () => {
     assert.deepEqual((await next).data, Uint8Array.of(3));
     assert.equal(got.msgs.length, 1);
     await assert.rejects(b.publish(TOPIC, new Uint8Array(1025)), (e) => isLatticeError(e, 'LIMIT_EXCEEDED'));
+  });
+
+  it('a payload of the default maximum size fits a gossip frame and is delivered', async () => {
+    const a = await hosts.make();
+    const b = await connectPair(hosts, a);
+    const got = await receiving(a, b);
+    const next = got.next();
+    await a.publish(TOPIC, new Uint8Array(P2P_MESSAGE_BYTES_MAX).fill(1));
+    assert.equal((await next).data.length, P2P_MESSAGE_BYTES_MAX);
+    await assert.rejects(a.publish(TOPIC, new Uint8Array(P2P_MESSAGE_BYTES_MAX + 1)), (e) =>
+      isLatticeError(e, 'LIMIT_EXCEEDED'),
+    );
   });
 });

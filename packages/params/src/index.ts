@@ -113,10 +113,15 @@ export const WAL_RECORD_BYTES_MAX = 8 * 1024 * 1024;
 export const WAL_FILE_BYTES_MAX = 256 * 1024 * 1024;
 
 // P2P (libp2p host). Node-local policy, not consensus.
-/** Largest gossip message payload; checked on the frame length before the payload is decoded. */
-export const P2P_MESSAGE_BYTES_MAX = 4 * 1024 * 1024;
-/** Gossipsub RPC framing overhead allowed on top of one payload (topic, signature, control). */
+/**
+ * Largest gossipsub RPC frame. Fixed by gossipsub's outbound encoder (it-length-prefixed's 4 MiB
+ * default, not configurable there): a larger RPC is dropped on the sending side without an error.
+ */
+export const P2P_GOSSIP_FRAME_BYTES_MAX = 4 * 1024 * 1024;
+/** Room in a frame for everything besides one payload (topic, nonce, piggybacked control). */
 export const P2P_GOSSIP_RPC_OVERHEAD_BYTES = 64 * 1024;
+/** Largest gossip message payload; checked on the frame length before the payload is decoded. */
+export const P2P_MESSAGE_BYTES_MAX = P2P_GOSSIP_FRAME_BYTES_MAX - P2P_GOSSIP_RPC_OVERHEAD_BYTES;
 /** Default request/response body limits; a block-sync response carries a whole block and commit. */
 export const P2P_REQUEST_BYTES_MAX = 1024 * 1024;
 export const P2P_RESPONSE_BYTES_MAX = 40 * 1024 * 1024;

@@ -123,7 +123,7 @@ export class BlockSync {
 
   /** Peers in the order to ask for `height`: rotated by height, so a window spreads over them. */
   #peersFor(height: number): string[] {
-    const peers = this.#d.p2p.peers().map((p) => p.id);
+    const peers = this.#d.p2p.readyPeers().map((p) => p.id);
     if (peers.length === 0) return [];
     const start = height % peers.length;
     const rotated = [...peers.slice(start), ...peers.slice(0, start)];
