@@ -53,6 +53,7 @@ import {
 import type { KVStore } from './kv.ts';
 import { type Account, type AccountPubKey, AuthKeeper } from './modules/auth.ts';
 import { BankKeeper } from './modules/bank.ts';
+import { type Misbehaviour, MisbehaviourKeeper, type MisbehaviourRecord } from './modules/misbehaviour.ts';
 import { VerifiedSignatureCache } from './sigcache.ts';
 import { type DecodedTx, decodeTx } from './tx.ts';
 
@@ -81,6 +82,8 @@ export interface FinalizeBlockRequest {
   height: number;
   timeMs: bigint;
   txs: readonly Uint8Array[];
+  /** Misbehaviour proven by the block's evidence; recorded before its txs run. */
+  misbehaviour?: readonly Misbehaviour[];
 }
 
 export interface FinalizeBlockResult {
@@ -126,6 +129,7 @@ export class LatticeApp {
   readonly #verifier: SignatureVerifier;
   readonly #auth = new AuthKeeper();
   readonly #bank = new BankKeeper(this.#auth);
+  readonly #misbehaviour = new MisbehaviourKeeper();
   readonly #sigCache = new VerifiedSignatureCache();
   /**
    * A tx decoded at admission is reused when its block executes: the mempool hands the same
@@ -203,6 +207,11 @@ export class LatticeApp {
     if (!this.#params)
       throw new LatticeError('RPC_UNAVAILABLE', 'the chain has not been initialised from genesis');
     return this.#params;
+  }
+
+  /** The committed record of a validator's misbehaviour at `height`, if evidence proved one. */
+  misbehaviour(validator: Uint8Array, height: bigint): MisbehaviourRecord | undefined {
+    return this.#misbehaviour.get(new Overlay(this.#state), validator, height);
   }
 
   // ---- mempool admission ---------------------------------------------------------------------
@@ -345,6 +354,7 @@ export class LatticeApp {
       `finalizeBlock height ${req.height} after ${this.#state.height}`,
     );
     const block = new Overlay(this.#state);
+    for (const m of req.misbehaviour ?? []) this.#misbehaviour.record(block, m, BigInt(req.height));
     const txResults: ExecTxResult[] = [];
     const txHashes: Uint8Array[] = [];
     for (const bytes of req.txs) {

@@ -6,5 +6,6 @@ export * from './genesis.ts';
 export * from './keys.ts';
 export * from './kv.ts';
 export type { Account, AccountPubKey } from './modules/auth.ts';
+export * from './modules/misbehaviour.ts';
 export { knownMessageTypes, parseMsgAddress } from './msgs.ts';
 export * from './tx.ts';

@@ -12,6 +12,7 @@ export const PREFIX_SUPPLY = 0x11;
 export const PREFIX_DENOM_METADATA = 0x12;
 export const PREFIX_PARAMS = 0x03;
 export const PREFIX_PUBKEY = 0x04;
+export const PREFIX_MISBEHAVIOUR = 0x20;
 
 export const KEY_NEXT_ACCOUNT_NUMBER = concatBytes(
   new Uint8Array([PREFIX_GLOBAL]),

@@ -32,6 +32,7 @@ export {
   type AddVoteResult,
   type DuplicateVote,
   type Majority,
+  orderDuplicateVotes,
   type VoteRejectReason,
   VoteSet,
 } from './vote-set.ts';

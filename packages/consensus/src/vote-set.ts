@@ -109,7 +109,7 @@ export class VoteSet {
     }
     return existing === undefined
       ? { status: 'added' }
-      : { status: 'conflict', evidence: orderEvidence(existing, vote) };
+      : { status: 'conflict', evidence: orderDuplicateVotes(existing, vote) };
   }
 
   get(validatorIndex: number): Vote | undefined {
@@ -166,7 +166,7 @@ function reject(reason: VoteRejectReason): AddVoteResult {
 }
 
 /** Every node orders the pair the same way, so the evidence (and its hash) is the same everywhere. */
-function orderEvidence(a: Vote, b: Vote): DuplicateVote {
+export function orderDuplicateVotes(a: Vote, b: Vote): DuplicateVote {
   const ha = a.blockId?.hash ?? new Uint8Array();
   const hb = b.blockId?.hash ?? new Uint8Array();
   const ka = blockKey(a.blockId);

@@ -1,5 +1,5 @@
 import { create, toBinary } from '@bufbuild/protobuf';
-import type { Genesis, LatticeApp } from '@lattice/app';
+import type { Genesis, LatticeApp, Misbehaviour } from '@lattice/app';
 import {
   type Block,
   BlockIDSchema,
@@ -17,6 +17,7 @@ import {
   decodeBlock,
   decodeCommit,
   decodeMessage,
+  type Evidence,
   EvidenceListSchema,
   type ExecTxResult,
   encodeBlock,
@@ -43,9 +44,10 @@ import {
   SIGN_CONTEXT_VOTE,
   verifySignature,
 } from '@lattice/crypto';
-import { BLOCK_TXS_MAX } from '@lattice/params';
+import { BLOCK_EVIDENCE_MAX, BLOCK_TXS_MAX } from '@lattice/params';
 import type { Store } from '@lattice/store';
 import { assert, equalBytes, LatticeError, type Logger, toHex } from '@lattice/utils';
+import { type EvidenceContext, evidenceKey, verifyEvidence } from './evidence.ts';
 import type { Mempool } from './mempool.ts';
 
 export const BLOCK_PROTOCOL_VERSION = 1n;
@@ -236,7 +238,11 @@ export class Chain {
    * The next block from the mempool, as `proposer` proposes it. `maxBytes` caps the txs below
    * the chain's limit (the BFT engine gossips a proposal as one message until block parts).
    */
-  buildBlock(proposer: Uint8Array, maxBytes = this.#txBytesMax): ProposedBlock {
+  buildBlock(
+    proposer: Uint8Array,
+    maxBytes = this.#txBytesMax,
+    evidence: readonly Evidence[] = [],
+  ): ProposedBlock {
     const height = this.#height + 1;
     maxBytes = Math.min(maxBytes, this.#txBytesMax);
     const reaped = this.#mempool.reap(maxBytes, this.#genesis.maxBlockGas, BLOCK_TXS_MAX);
@@ -247,11 +253,12 @@ export class Chain {
       blockTimeMs(this.#lastCommit, this.validatorSet, this.#lastTimeMs, this.#genesis.genesisTimeMs),
       txs.map((b) => known.get(b) ?? txHash(b)),
       proposer,
+      evidence,
     );
     const block = create(BlockSchema, {
       header,
       data: create(DataSchema, { txs }),
-      evidence: create(EvidenceListSchema, {}),
+      evidence: create(EvidenceListSchema, { evidence: [...evidence] }),
       lastCommit: this.#lastCommit,
     });
     return { block, bytes: encodeBlock(block), hash: headerHash(header) };
@@ -263,6 +270,11 @@ export class Chain {
    * BLOCK_INVALID with the reason.
    */
   checkBlock(block: Block): void {
+    this.#check(block);
+  }
+
+  /** checkBlock, returning the misbehaviour the block's evidence proves (to hand to the app). */
+  #check(block: Block): Misbehaviour[] {
     const h = block.header;
     const fail = (why: string): never => {
       throw new LatticeError('BLOCK_INVALID', why, { height: this.#height + 1 });
@@ -281,8 +293,11 @@ export class Chain {
     if (!equalBytes(header.validatorsHash, this.#validatorsHash)) fail('validators hash does not match');
     if (!equalBytes(header.nextValidatorsHash, this.#validatorsHash))
       fail('next validators hash does not match');
-    if (!equalBytes(header.evidenceHash, evidenceHash([])) || (block.evidence?.evidence.length ?? 0) > 0)
-      fail('evidence is not accepted yet');
+    const evidence = block.evidence?.evidence ?? [];
+    if (evidence.length > BLOCK_EVIDENCE_MAX)
+      fail(`${evidence.length} pieces of evidence, at most ${BLOCK_EVIDENCE_MAX}`);
+    if (!equalBytes(header.evidenceHash, evidenceHash(evidence))) fail('evidence hash does not match');
+    const misbehaviour = this.#checkEvidence(evidence, fail);
     if (this.validatorSet.getByAddress(header.proposerAddress) === undefined)
       fail('proposer is not a validator');
     const expectedTime = blockTimeMs(
@@ -309,6 +324,36 @@ export class Chain {
       fail('txs exceed the block size limit');
     if (!equalBytes(header.dataHash, dataHashFromTxHashes(txs.map((t) => txHash(t)))))
       fail('data hash does not match');
+    return misbehaviour;
+  }
+
+  /** The chain as evidence for the next block is judged against. */
+  evidenceContext(): EvidenceContext {
+    return {
+      chainId: this.#genesis.chainId,
+      atHeight: BigInt(this.#height + 1),
+      initialHeight: BigInt(this.#genesis.initialHeight),
+      validatorsAt: () => this.validatorSet,
+      committed: (validator, height) => this.#app.misbehaviour(validator, height) !== undefined,
+    };
+  }
+
+  /** Every piece valid, and at most one per validator and height. */
+  #checkEvidence(evidence: readonly Evidence[], fail: (why: string) => never): Misbehaviour[] {
+    const ctx = this.evidenceContext();
+    const seen = new Set<string>();
+    return evidence.map((ev, i) => {
+      let m: Misbehaviour;
+      try {
+        m = verifyEvidence(ev, ctx);
+      } catch (e) {
+        return fail(`evidence ${i}: ${(e as Error).message}`);
+      }
+      const key = evidenceKey(m);
+      if (seen.has(key)) fail(`evidence ${i} repeats a validator and height`);
+      seen.add(key);
+      return m;
+    });
   }
 
   /**
@@ -319,18 +364,24 @@ export class Chain {
   commitBlock(block: Block, hash: Uint8Array, commit: Commit): Promise<CommittedBlock | undefined> {
     const run = this.#commitQueue.then(async () => {
       if (block.header !== undefined && block.header.height <= BigInt(this.#height)) return undefined;
-      this.checkBlock(block);
+      const misbehaviour = this.#check(block);
       if (!equalBytes(headerHash(block.header!), hash)) {
         throw new LatticeError('BLOCK_INVALID', 'block hash does not match its header');
       }
       this.verifyCommit(this.#height + 1, hash, commit);
-      return this.#execute(block, hash, commit);
+      return this.#execute(block, hash, commit, misbehaviour);
     });
     this.#commitQueue = run.catch(() => undefined);
     return run;
   }
 
-  #header(height: number, timeMs: bigint, txHashes: Uint8Array[], proposer: Uint8Array): Header {
+  #header(
+    height: number,
+    timeMs: bigint,
+    txHashes: Uint8Array[],
+    proposer: Uint8Array,
+    evidence: readonly Evidence[] = [],
+  ): Header {
     return create(HeaderSchema, {
       version: create(ConsensusSchema, { block: BLOCK_PROTOCOL_VERSION, app: APP_PROTOCOL_VERSION }),
       chainId: this.#genesis.chainId,
@@ -344,7 +395,7 @@ export class Chain {
       consensusHash: new Uint8Array(0),
       appHash: this.#app.appHash,
       lastResultsHash: this.#lastResultsHash,
-      evidenceHash: evidenceHash([]),
+      evidenceHash: evidenceHash(evidence),
       proposerAddress: proposer,
     });
   }
@@ -413,7 +464,12 @@ export class Chain {
     }
   }
 
-  async #execute(block: Block, hash: Uint8Array, commit: Commit): Promise<CommittedBlock> {
+  async #execute(
+    block: Block,
+    hash: Uint8Array,
+    commit: Commit,
+    misbehaviour: readonly Misbehaviour[] = [],
+  ): Promise<CommittedBlock> {
     const header = block.header!;
     const height = Number(header.height);
     const txs = block.data!.txs;
@@ -425,6 +481,7 @@ export class Chain {
       height,
       timeMs: timestampToMs(header.time!),
       txs,
+      misbehaviour,
     });
     const t1 = performance.now();
     const blockBytes = encodeBlock(block);

@@ -64,6 +64,8 @@ export class Metrics {
   /** Label `step`: propose | prevote | precommit | commit — time spent in each step of a round. */
   readonly consensusStepSeconds: Histogram<'step'>;
   readonly consensusWalWriteSeconds: Histogram<'sync'>;
+  /** Label `source`: own (this node caught the equivocation) | peer (gossiped to us). */
+  readonly consensusEvidenceTotal: Counter<'source'>;
   readonly p2pPeers: Gauge;
   /** Labels `topic` and `direction` (in: new messages received; out: own publishes). */
   readonly p2pGossipBytesTotal: Counter<'topic' | 'direction'>;
@@ -199,6 +201,12 @@ export class Metrics {
       help: 'Consensus WAL append latency; sync=true for own messages (fsynced)',
       labelNames: ['sync'],
       buckets: [...LATENCY_BUCKETS_SECONDS],
+      registers,
+    });
+    this.consensusEvidenceTotal = new Counter({
+      name: `${prefix}consensus_evidence_total`,
+      help: 'Duplicate-vote evidence verified and queued for a block, by who caught it',
+      labelNames: ['source'],
       registers,
     });
     this.p2pPeers = new Gauge({ name: `${prefix}p2p_peers`, help: 'Connected peers', registers });

@@ -25,6 +25,7 @@ const NAMES = [
   'lattice_consensus_rounds_per_height',
   'lattice_consensus_step_seconds',
   'lattice_consensus_wal_write_seconds',
+  'lattice_consensus_evidence_total',
   'lattice_p2p_peers',
   'lattice_p2p_gossip_bytes_total',
   'lattice_p2p_gossip_messages_total',

@@ -53,6 +53,13 @@ export const HEADER_BYTES_MAX = 4 * 1024;
 export const COMMIT_BYTES_MAX = 1024 * 1024;
 export const EVENTS_PER_TX_MAX = 256;
 export const BLOCK_EVIDENCE_MAX = 1_000;
+/**
+ * Evidence of misbehaviour older than this many blocks is refused (in blocks and in gossip): a
+ * validator that left long ago cannot be punished with evidence dug up later.
+ */
+export const EVIDENCE_MAX_AGE_BLOCKS = 10_000;
+/** Verified evidence waiting to go into a block. */
+export const EVIDENCE_POOL_MAX = 1_000;
 /** Largest validator set; a commit carries one signature slot per validator. */
 export const VALIDATORS_MAX = 10_000;
 

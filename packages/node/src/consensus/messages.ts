@@ -1,5 +1,13 @@
 import { toBinary } from '@bufbuild/protobuf';
-import { decodeMessage, type Proposal, ProposalSchema, type Vote, VoteSchema } from '@lattice/codec';
+import {
+  decodeMessage,
+  type Evidence,
+  EvidenceSchema,
+  type Proposal,
+  ProposalSchema,
+  type Vote,
+  VoteSchema,
+} from '@lattice/codec';
 import { BLOCK_BYTES_MAX, TX_BYTES_MAX } from '@lattice/params';
 import { LatticeError, readU64be, u64be } from '@lattice/utils';
 
@@ -9,6 +17,7 @@ export function consensusTopics(chainId: string) {
     proposal: `/lattice/${chainId}/consensus/proposal/1`,
     vote: `/lattice/${chainId}/consensus/vote/1`,
     txs: `/lattice/${chainId}/mempool/txs/1`,
+    evidence: `/lattice/${chainId}/consensus/evidence/1`,
     blocks: `/lattice/${chainId}/sync/block/1`,
   };
 }
@@ -68,6 +77,17 @@ export function encodeVoteMessage(vote: Vote): Uint8Array {
 
 export function decodeVoteMessage(b: Uint8Array): Vote {
   return decodeMessage(VoteSchema, b, CONSENSUS_MSG_BYTES_MAX, 'Vote');
+}
+
+/** Duplicate-vote evidence is two votes and a few numbers. */
+const EVIDENCE_MSG_BYTES_MAX = 32 * 1024;
+
+export function encodeEvidenceMessage(ev: Evidence): Uint8Array {
+  return toBinary(EvidenceSchema, ev);
+}
+
+export function decodeEvidenceMessage(b: Uint8Array): Evidence {
+  return decodeMessage(EvidenceSchema, b, EVIDENCE_MSG_BYTES_MAX, 'Evidence');
 }
 
 /** Txs gossiped in batches: one message per flush instead of one per tx. */

@@ -19,15 +19,19 @@ import {
 import { SIGN_CONTEXT_PROPOSAL, SIGN_CONTEXT_VOTE, verifySignature } from '@lattice/crypto';
 import type { GossipVerdict, P2PHost } from '@lattice/p2p';
 import { P2P_MESSAGE_BYTES_MAX } from '@lattice/params';
-import { assert, GenerationalCache, type Logger, toHex } from '@lattice/utils';
+import { assert, GenerationalCache, isLatticeError, type Logger, toHex } from '@lattice/utils';
 import type { Chain } from '../chain.ts';
+import { evidenceFromVotes } from '../evidence.ts';
 import type { TxIngress } from '../ingress.ts';
 import type { Metrics } from '../metrics.ts';
+import { EvidencePool } from './evidence-pool.ts';
 import {
   consensusTopics,
+  decodeEvidenceMessage,
   decodeProposalMessage,
   decodeTxBatch,
   decodeVoteMessage,
+  encodeEvidenceMessage,
   encodeProposalMessage,
   encodeTxBatch,
   encodeVoteMessage,
@@ -84,6 +88,7 @@ export class ConsensusReactor {
   readonly #proposalsSeen = new Set<string>();
   readonly #verified = new GenerationalCache<string, true>(VERIFIED_CONSENSUS_SIGS_MAX);
   readonly #sync: BlockSync;
+  readonly evidence: EvidencePool;
   #core!: ConsensusCore;
   #set!: { height: number; set: ValidatorSet };
   #committing = false;
@@ -104,6 +109,7 @@ export class ConsensusReactor {
     this.#topics = consensusTopics(deps.chain.chainId);
     this.#log = deps.logger.child({ mod: 'consensus' });
     this.#now = deps.now ?? (() => BigInt(Date.now()));
+    this.evidence = new EvidencePool(deps.chain);
     this.#sync = new BlockSync({
       chain: deps.chain,
       p2p: deps.p2p,
@@ -141,6 +147,7 @@ export class ConsensusReactor {
     p2p.subscribe(this.#topics.proposal, (m) => this.#onProposalMessage(m.data, m.from));
     p2p.subscribe(this.#topics.vote, (m) => this.#onVoteMessage(m.data, m.from));
     p2p.subscribe(this.#topics.txs, (m) => this.#onTxMessage(m.data));
+    p2p.subscribe(this.#topics.evidence, (m) => this.#onEvidenceMessage(m.data));
     this.#sync.serve();
     this.#d.ingress.onLocalAdmitted = (tx) => this.#queueTx(tx);
     this.#restartCore();
@@ -330,10 +337,7 @@ export class ConsensusReactor {
           void this.#commit(a.height, a.value, a.commit);
           break;
         case 'evidence':
-          this.#log.warn('duplicate vote seen', {
-            height: a.voteA.height.toString(),
-            validator: toHex(a.voteA.validatorAddress),
-          });
+          this.#onEquivocation(a);
           break;
       }
     }
@@ -363,8 +367,49 @@ export class ConsensusReactor {
     this.#dispatch(this.#core.nextHeight(this.#validatorsAt(Number(height) + 1)));
   }
 
+  /** Conflicting votes the core caught: evidence for a block, and for the peers. */
+  #onEquivocation(pair: { voteA: Vote; voteB: Vote }): void {
+    const ev = evidenceFromVotes(pair, this.#core.validators);
+    let added: 'added' | 'known';
+    try {
+      added = this.evidence.add(ev);
+    } catch (e) {
+      this.#log.warn('cannot keep evidence', { error: (e as Error).message });
+      return;
+    }
+    if (added === 'known') return;
+    this.#log.warn('duplicate vote: evidence queued for the next block', {
+      height: pair.voteA.height.toString(),
+      round: pair.voteA.round,
+      validator: toHex(pair.voteA.validatorAddress),
+    });
+    this.#d.metrics?.consensusEvidenceTotal.inc({ source: 'own' });
+    this.#publish(this.#topics.evidence, encodeEvidenceMessage(ev));
+  }
+
+  #onEvidenceMessage(data: Uint8Array): GossipVerdict {
+    let ev: ReturnType<typeof decodeEvidenceMessage>;
+    try {
+      ev = decodeEvidenceMessage(data);
+    } catch {
+      return 'reject';
+    }
+    try {
+      if (this.evidence.add(ev) === 'known') return 'ignore';
+    } catch (e) {
+      // Well-formed but old, committed or ahead of us is not the sender's fault.
+      return isLatticeError(e, 'EVIDENCE_INVALID') && e.meta.stale !== true ? 'reject' : 'ignore';
+    }
+    this.#d.metrics?.consensusEvidenceTotal.inc({ source: 'peer' });
+    return 'accept';
+  }
+
   #proposeValue(): ProposalValue {
-    const p = this.#d.chain.buildBlock(this.#d.signer!.address, PROPOSAL_TXS_BYTES_MAX);
+    const p = this.#d.chain.buildBlock(
+      this.#d.signer!.address,
+      PROPOSAL_TXS_BYTES_MAX,
+      this.evidence.forBlock(),
+    );
     this.#blocks.set(toHex(p.hash), p.block);
     return { hash: p.hash, bytes: p.bytes };
   }
