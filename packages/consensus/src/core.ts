@@ -23,6 +23,7 @@ import {
   type ConsensusEvent,
   type ConsensusTimeouts,
   type ProposalValue,
+  proposalBlockId,
   type TimeoutStep,
   type VerifyProposal,
   type VerifyVote,
@@ -363,7 +364,7 @@ export class ConsensusCore {
       height: this.#height,
       round,
       polRound: this.#validValue === undefined ? -1 : this.#validRound,
-      blockId: blockIdOf(value.hash),
+      blockId: proposalBlockId(value),
       timestamp: timestampFromMs(this.#deps.now()),
     });
     const signature = this.#trySign(() => signer.signProposal(proposal));

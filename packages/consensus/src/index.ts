@@ -23,6 +23,7 @@ export {
   isNilBlockId,
   type PersistRecord,
   type ProposalValue,
+  proposalBlockId,
   type TimeoutStep,
   type VerifyProposal,
   type VerifyVote,

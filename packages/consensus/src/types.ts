@@ -3,6 +3,7 @@ import {
   BlockIDSchema,
   type Commit,
   create,
+  PartSetHeaderSchema,
   type Proposal,
   type Validator,
   type Vote,
@@ -14,6 +15,11 @@ import type { LastSignRecord } from './signer.ts';
 export interface ProposalValue {
   hash: Uint8Array;
   bytes: Uint8Array;
+  /**
+   * How the proposal's block travels in parts (count and Merkle root of the parts), signed in
+   * the proposal's block id so each part can be checked on arrival. Votes name the block by hash.
+   */
+  partSet?: { total: number; hash: Uint8Array };
 }
 
 /** Base + round × delta for each step, and the pause after a decision before the next height. */
@@ -55,6 +61,15 @@ export type VerifyProposal = (proposal: Proposal, proposer: Validator) => boolea
 
 export function blockIdOf(hash: Uint8Array): BlockID {
   return create(BlockIDSchema, { hash });
+}
+
+/** The block id a proposal of `value` carries: its hash and, if it travels in parts, their header. */
+export function proposalBlockId(value: ProposalValue): BlockID {
+  if (value.partSet === undefined) return blockIdOf(value.hash);
+  return create(BlockIDSchema, {
+    hash: value.hash,
+    partSetHeader: create(PartSetHeaderSchema, { total: value.partSet.total, hash: value.partSet.hash }),
+  });
 }
 
 /** A nil vote carries no block id or an all-empty one (codec's voteSignBytes treats both alike). */

@@ -5,9 +5,11 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { generatePeerKey } from '@lattice/p2p';
+import { BLOCK_PART_BYTES } from '@lattice/params';
 import { homePaths, loadConfig, writeConfig } from '../src/config.ts';
 import { initTestnet } from '../src/init.ts';
 import { writeNodeKeyFile } from '../src/keyfile.ts';
+import { fundedGenesisAccounts, hex, sendTx, testAccount } from './harness.ts';
 import { freePortRange, type Json, NodeProcess, Rpc } from './processes.ts';
 
 /**
@@ -18,6 +20,9 @@ import { freePortRange, type Json, NodeProcess, Rpc } from './processes.ts';
  */
 
 const VALIDATORS = 4;
+const CHAIN_ID = 'lattice-bft-e2e';
+/** Enough first transfers (each carrying its ML-DSA-44 key) to fill more than one block part. */
+const SENDERS = Array.from({ length: 30 }, (_, i) => testAccount(i + 1));
 const WAIT_MS = 40_000;
 // RPC on BASE + 0…4, p2p on BASE + 5…9.
 const BASE = await freePortRange(10);
@@ -58,6 +63,17 @@ async function waitHeight(rpcs: Rpc[], h: number, nodes: NodeProcess[]): Promise
   }
 }
 
+/** Receipts of `hashes` from `rpc`, once every one is committed. */
+async function waitReceipts(rpc: Rpc, hashes: string[]): Promise<Json[]> {
+  const deadline = Date.now() + WAIT_MS;
+  while (Date.now() < deadline) {
+    const receipts = await Promise.all(hashes.map((h) => rpc.call('lat_getTransactionReceipt', [h])));
+    if (receipts.every((r) => r !== null)) return receipts;
+    await delay(300);
+  }
+  assert.fail('transfers were not committed in time');
+}
+
 async function blockHash(rpc: Rpc, h: number): Promise<string> {
   return ((await rpc.call('lat_getBlockByNumber', [h])) as Json).hash;
 }
@@ -66,10 +82,11 @@ describe('BFT network of real processes', { timeout: 240_000 }, () => {
   it('commits with 4, keeps going with 3, halts with 2, resumes, catches up and syncs a new node', async () => {
     const { homes } = await initTestnet({
       output: dir,
-      chainId: 'lattice-bft-e2e',
+      chainId: CHAIN_ID,
       validators: VALIDATORS,
       rpcBasePort: BASE,
       p2pBasePort: BASE + 5,
+      accounts: fundedGenesisAccounts(SENDERS),
     });
     const rpcs = homes.map((_, i) => new Rpc(`http://127.0.0.1:${BASE + i}`));
     const nodes = homes.map((h) => start(h));
@@ -78,6 +95,36 @@ describe('BFT network of real processes', { timeout: 240_000 }, () => {
     await waitHeight(rpcs, 3, nodes);
     const hashes = await Promise.all(rpcs.map((r) => blockHash(r, 3)));
     assert.equal(new Set(hashes).size, 1, `one block at height 3, got ${hashes.join(' ')}`);
+    // A block bigger than one part travels in parts: transfers sent to node1, committed for all.
+    const txs = SENDERS.map((from, i) =>
+      sendTx({
+        from,
+        to: SENDERS[(i + 1) % SENDERS.length]!.address,
+        sequence: 0n,
+        accountNumber: BigInt(i),
+        chainId: CHAIN_ID,
+      }),
+    );
+    assert.ok(txs.reduce((n, t) => n + t.length, 0) > BLOCK_PART_BYTES, 'more than one part of txs');
+    const txHashes = await Promise.all(
+      txs.map(
+        async (t) => ((await rpcs[1]!.call('lat_sendRawTransaction', [hex(t)])) as Json).hash as string,
+      ),
+    );
+    const receipts = await waitReceipts(rpcs[0]!, txHashes);
+    assert.ok(
+      receipts.every((r) => r.success),
+      'every transfer succeeded',
+    );
+    const heights = [...new Set(receipts.map((r) => Number(r.height)))];
+    const sizes = await Promise.all(
+      heights.map(async (h) => {
+        const b = (await rpcs[3]!.call('lat_getBlockByNumber', [h, true])) as Json;
+        return b.txs.reduce((n: number, t: Json) => n + t.size, 0) as number;
+      }),
+    );
+    assert.ok(Math.max(...sizes) > BLOCK_PART_BYTES, `a block of ${Math.max(...sizes)} bytes of txs`);
+
     // The consensus and gossip metrics follow what happened.
     const metrics = await (await fetch(`http://127.0.0.1:${BASE}/metrics`)).text();
     const value = (series: string) =>

@@ -53,6 +53,9 @@ export const HEADER_BYTES_MAX = 4 * 1024;
 export const COMMIT_BYTES_MAX = 1024 * 1024;
 export const EVENTS_PER_TX_MAX = 256;
 export const BLOCK_EVIDENCE_MAX = 1_000;
+/** A proposed block gossips in parts of this size (the last one shorter), each with a Merkle proof. */
+export const BLOCK_PART_BYTES = 64 * 1024;
+export const BLOCK_PARTS_MAX = Math.ceil(BLOCK_BYTES_MAX / BLOCK_PART_BYTES);
 /**
  * Evidence of misbehaviour older than this many blocks is refused (in blocks and in gossip): a
  * validator that left long ago cannot be punished with evidence dug up later.
@@ -116,7 +119,8 @@ export const KEYSTORE_SCRYPT_MAXMEM_BYTES = 256 * 1024 * 1024;
 export const QUERY_PATH_MAX_BYTES = 256;
 
 // Consensus write-ahead log
-export const WAL_RECORD_BYTES_MAX = 8 * 1024 * 1024;
+/** A record holds at most a proposal with a whole block (up to BLOCK_BYTES_MAX) and its framing. */
+export const WAL_RECORD_BYTES_MAX = BLOCK_BYTES_MAX + 1024 * 1024;
 export const WAL_FILE_BYTES_MAX = 256 * 1024 * 1024;
 
 // P2P (libp2p host). Node-local policy, not consensus.

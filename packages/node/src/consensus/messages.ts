@@ -8,13 +8,15 @@ import {
   type Vote,
   VoteSchema,
 } from '@lattice/codec';
-import { BLOCK_BYTES_MAX, TX_BYTES_MAX } from '@lattice/params';
+import { BLOCK_BYTES_MAX, BLOCK_PART_BYTES, BLOCK_PARTS_MAX, TX_BYTES_MAX } from '@lattice/params';
 import { LatticeError, readU64be, u64be } from '@lattice/utils';
+import type { BlockPart } from './parts.ts';
 
 /** Gossip topics and the block request protocol of one chain: a node of another chain never meets them. */
 export function consensusTopics(chainId: string) {
   return {
-    proposal: `/lattice/${chainId}/consensus/proposal/1`,
+    proposal: `/lattice/${chainId}/consensus/proposal/2`,
+    parts: `/lattice/${chainId}/consensus/block-part/1`,
     vote: `/lattice/${chainId}/consensus/vote/1`,
     txs: `/lattice/${chainId}/mempool/txs/1`,
     evidence: `/lattice/${chainId}/consensus/evidence/1`,
@@ -59,16 +61,67 @@ function splitLength(b: Uint8Array, maxParts: number, maxPart: number): Uint8Arr
   return out;
 }
 
-/** A proposal travels with its block (until block parts split large ones). */
-export function encodeProposalMessage(proposal: Proposal, block: Uint8Array): Uint8Array {
+/** A proposal travels alone; its block follows in parts (part messages). */
+export function encodeProposalMessage(proposal: Proposal): Uint8Array {
+  return toBinary(ProposalSchema, proposal);
+}
+
+export function decodeProposalMessage(b: Uint8Array): Proposal {
+  return decodeMessage(ProposalSchema, b, CONSENSUS_MSG_BYTES_MAX, 'Proposal');
+}
+
+/** A proposal with its whole block, as the consensus WAL keeps it: [u32 len][Proposal][u32 len][block]. */
+export function encodeProposalWithBlock(proposal: Proposal, block: Uint8Array): Uint8Array {
   return withLength([toBinary(ProposalSchema, proposal), block]);
 }
 
-export function decodeProposalMessage(b: Uint8Array): { proposal: Proposal; block: Uint8Array } {
+export function decodeProposalWithBlock(b: Uint8Array): { proposal: Proposal; block: Uint8Array } {
   const parts = splitLength(b, 2, BLOCK_BYTES_MAX);
-  if (parts.length !== 2) throw new LatticeError('DECODE_FAILED', 'a proposal message has two parts');
-  const proposal = decodeMessage(ProposalSchema, parts[0]!, CONSENSUS_MSG_BYTES_MAX, 'Proposal');
-  return { proposal, block: parts[1]! };
+  if (parts.length !== 2) throw new LatticeError('DECODE_FAILED', 'a proposal record has two parts');
+  return { proposal: decodeProposalMessage(parts[0]!), block: parts[1]! };
+}
+
+/** A tree of BLOCK_PARTS_MAX leaves is at most this deep. */
+const PART_AUNTS_MAX = Math.ceil(Math.log2(BLOCK_PARTS_MAX)) + 1;
+const HASH_BYTES = 32;
+const PART_PREFIX_BYTES = 8 + 4 + 4 + 1;
+
+export interface PartMessage {
+  height: bigint;
+  round: number;
+  part: BlockPart;
+}
+
+/** [u64 height][u32 round][u32 index][u8 aunts][32-byte aunts…][part bytes] */
+export function encodePartMessage(m: PartMessage): Uint8Array {
+  const { part } = m;
+  const out = new Uint8Array(PART_PREFIX_BYTES + part.aunts.length * HASH_BYTES + part.bytes.length);
+  const view = new DataView(out.buffer);
+  view.setBigUint64(0, m.height);
+  view.setUint32(8, m.round);
+  view.setUint32(12, part.index);
+  out[16] = part.aunts.length;
+  for (const [i, a] of part.aunts.entries()) out.set(a, PART_PREFIX_BYTES + i * HASH_BYTES);
+  out.set(part.bytes, PART_PREFIX_BYTES + part.aunts.length * HASH_BYTES);
+  return out;
+}
+
+export function decodePartMessage(b: Uint8Array): PartMessage {
+  if (b.length < PART_PREFIX_BYTES) throw new LatticeError('DECODE_FAILED', 'truncated block part');
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const auntCount = b[16]!;
+  if (auntCount > PART_AUNTS_MAX) throw new LatticeError('DECODE_FAILED', 'block part proof too long');
+  const start = PART_PREFIX_BYTES + auntCount * HASH_BYTES;
+  const length = b.length - start;
+  if (length < 1 || length > BLOCK_PART_BYTES) throw new LatticeError('DECODE_FAILED', 'block part size');
+  const aunts = Array.from({ length: auntCount }, (_, i) =>
+    b.subarray(PART_PREFIX_BYTES + i * HASH_BYTES, PART_PREFIX_BYTES + (i + 1) * HASH_BYTES),
+  );
+  return {
+    height: view.getBigUint64(0),
+    round: view.getUint32(8),
+    part: { index: view.getUint32(12), aunts, bytes: b.subarray(start) },
+  };
 }
 
 export function encodeVoteMessage(vote: Vote): Uint8Array {

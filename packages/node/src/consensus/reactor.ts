@@ -3,6 +3,7 @@ import {
   type Commit,
   decodeBlock,
   headerHash,
+  type Proposal,
   proposalSignBytes,
   type Vote,
   voteSignBytes,
@@ -18,7 +19,6 @@ import {
 } from '@lattice/consensus';
 import { SIGN_CONTEXT_PROPOSAL, SIGN_CONTEXT_VOTE, verifySignature } from '@lattice/crypto';
 import type { GossipVerdict, P2PHost } from '@lattice/p2p';
-import { P2P_MESSAGE_BYTES_MAX } from '@lattice/params';
 import { assert, GenerationalCache, isLatticeError, type Logger, toHex } from '@lattice/utils';
 import type { Chain } from '../chain.ts';
 import { evidenceFromVotes } from '../evidence.ts';
@@ -28,21 +28,31 @@ import { EvidencePool } from './evidence-pool.ts';
 import {
   consensusTopics,
   decodeEvidenceMessage,
+  decodePartMessage,
   decodeProposalMessage,
   decodeTxBatch,
   decodeVoteMessage,
   encodeEvidenceMessage,
+  encodePartMessage,
   encodeProposalMessage,
   encodeTxBatch,
   encodeVoteMessage,
+  type PartMessage,
   TX_BATCH_MAX,
 } from './messages.ts';
+import { PartSet, splitBlock } from './parts.ts';
 import { BlockSync } from './sync.ts';
 import type { WriteAheadLog } from './wal.ts';
 import { decodeWalRecord, encodeWalRecord, type WalRecord } from './wal-records.ts';
 
-/** Until block parts exist a proposal is one gossip message: txs leave room for header and commit. */
-const PROPOSAL_TXS_BYTES_MAX = P2P_MESSAGE_BYTES_MAX - 256 * 1024;
+/**
+ * Txs a proposal takes at most (the genesis block size limit applies too). Blocks travel in parts,
+ * so this is a latency choice, not a transport limit: a block is built, sent, checked and executed
+ * within a round's timeouts on an ordinary machine.
+ */
+const PROPOSAL_TXS_BYTES_MAX = 4 * 1024 * 1024;
+/** Parts that arrive before their proposal are held, up to this many bytes per height. */
+const EARLY_PARTS_BYTES_MAX = 16 * 1024 * 1024;
 /** Locally admitted txs are gossiped in batches flushed this often. */
 const TX_GOSSIP_FLUSH_MS = 20;
 const TX_GOSSIP_BATCH_BYTES_MAX = 1024 * 1024;
@@ -52,7 +62,7 @@ const TX_GOSSIP_BATCH_BYTES_MAX = 1024 * 1024;
  * the others are in (round skipping) and the votes it missed.
  */
 const REBROADCAST_INTERVAL_MS = 1_000;
-/** Bounds the per-height set of proposals seen (one per round is honest; more is equivocation). */
+/** Rounds per height whose proposal is tracked (one proposal per round). */
 const PROPOSALS_SEEN_PER_HEIGHT_MAX = 1_024;
 /** Verified consensus signatures remembered, so the core's checks after the gossip check are free. */
 const VERIFIED_CONSENSUS_SIGS_MAX = 8_192;
@@ -86,6 +96,10 @@ export class ConsensusReactor {
   readonly #blocks = new Map<string, Block>();
   /** Valid proposals already handled at the current height, so copies are dropped cheaply. */
   readonly #proposalsSeen = new Set<string>();
+  /** Blocks of the proposals seen at this height, arriving in parts. */
+  readonly #partSets = new Map<string, { proposal: Proposal; parts: PartSet; done: boolean }>();
+  #earlyParts: PartMessage[] = [];
+  #earlyPartsBytes = 0;
   readonly #verified = new GenerationalCache<string, true>(VERIFIED_CONSENSUS_SIGS_MAX);
   readonly #sync: BlockSync;
   readonly evidence: EvidencePool;
@@ -145,6 +159,7 @@ export class ConsensusReactor {
   start(): void {
     const p2p = this.#d.p2p;
     p2p.subscribe(this.#topics.proposal, (m) => this.#onProposalMessage(m.data, m.from));
+    p2p.subscribe(this.#topics.parts, (m) => this.#onPartMessage(m.data));
     p2p.subscribe(this.#topics.vote, (m) => this.#onVoteMessage(m.data, m.from));
     p2p.subscribe(this.#topics.txs, (m) => this.#onTxMessage(m.data));
     p2p.subscribe(this.#topics.evidence, (m) => this.#onEvidenceMessage(m.data));
@@ -178,14 +193,22 @@ export class ConsensusReactor {
     await this.#sync.stop();
   }
 
+  /** What is kept per height goes when the height does. */
+  #clearHeight(): void {
+    this.#blocks.clear();
+    this.#proposalsSeen.clear();
+    this.#partSets.clear();
+    this.#earlyParts = [];
+    this.#earlyPartsBytes = 0;
+    this.#ownLatest.clear();
+  }
+
   /** A fresh core at the chain's next height, fed with what the WAL holds for that height. */
   #restartCore(): void {
     if (this.#stopped) return;
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
-    this.#blocks.clear();
-    this.#proposalsSeen.clear();
-    this.#ownLatest.clear();
+    this.#clearHeight();
     const height = BigInt(this.#d.chain.height + 1);
     this.#core = new ConsensusCore(
       {
@@ -219,11 +242,7 @@ export class ConsensusReactor {
       if (own && event.kind === 'vote')
         this.#sendOwn(`vote${event.vote.type}`, this.#topics.vote, encodeVoteMessage(event.vote));
       if (own && event.kind === 'proposal' && event.value)
-        this.#sendOwn(
-          'proposal',
-          this.#topics.proposal,
-          encodeProposalMessage(event.proposal, event.value.bytes),
-        );
+        this.#broadcastProposal(event.proposal, event.value);
     }
   }
 
@@ -254,10 +273,13 @@ export class ConsensusReactor {
       if (r.kind === 'vote') out.push({ event: { kind: 'vote', vote: r.vote }, own: r.own });
       else {
         const hash = headerHash(decodeBlock(r.block).header!);
-        out.push({
-          event: { kind: 'proposal', proposal: r.proposal, value: { hash, bytes: r.block } },
-          own: r.own,
-        });
+        const psh = r.proposal.blockId?.partSetHeader;
+        const value = {
+          hash,
+          bytes: r.block,
+          ...(psh ? { partSet: { total: psh.total, hash: psh.hash } } : {}),
+        };
+        out.push({ event: { kind: 'proposal', proposal: r.proposal, value }, own: r.own });
       }
     }
     return out;
@@ -319,7 +341,7 @@ export class ConsensusReactor {
           break;
         }
         case 'broadcast-proposal':
-          this.#sendOwn('proposal', this.#topics.proposal, encodeProposalMessage(a.proposal, a.value.bytes));
+          this.#broadcastProposal(a.proposal, a.value);
           break;
         case 'broadcast-vote':
           this.#sendOwn(`vote${a.vote.type}`, this.#topics.vote, encodeVoteMessage(a.vote));
@@ -361,9 +383,7 @@ export class ConsensusReactor {
       this.#committing = false;
     }
     if (this.#stopped) return;
-    this.#blocks.clear();
-    this.#proposalsSeen.clear();
-    this.#ownLatest.clear();
+    this.#clearHeight();
     this.#dispatch(this.#core.nextHeight(this.#validatorsAt(Number(height) + 1)));
   }
 
@@ -411,7 +431,7 @@ export class ConsensusReactor {
       this.evidence.forBlock(),
     );
     this.#blocks.set(toHex(p.hash), p.block);
-    return { hash: p.hash, bytes: p.bytes };
+    return { hash: p.hash, bytes: p.bytes, partSet: splitBlock(p.bytes).header };
   }
 
   #isValid(value: ProposalValue): boolean {
@@ -459,28 +479,32 @@ export class ConsensusReactor {
     return true;
   }
 
+  /** A proposal goes out alone, then its block part by part (re-cut from the bytes: the cut is fixed). */
+  #broadcastProposal(proposal: Proposal, value: ProposalValue): void {
+    this.#publish(this.#topics.proposal, encodeProposalMessage(proposal));
+    for (const part of splitBlock(value.bytes).parts) {
+      this.#publish(
+        this.#topics.parts,
+        encodePartMessage({ height: proposal.height, round: proposal.round, part }),
+      );
+    }
+  }
+
   #onProposalMessage(data: Uint8Array, from: string): GossipVerdict {
-    let msg: ReturnType<typeof decodeProposalMessage>;
+    let p: Proposal;
     try {
-      msg = decodeProposalMessage(data);
+      p = decodeProposalMessage(data);
     } catch {
       return 'reject';
     }
-    const p = msg.proposal;
     if (this.#sync.active || this.#ahead(p.height, from)) return 'ignore';
     if (p.height !== this.#core.height) return p.height === this.#core.height + 1n ? 'accept' : 'ignore';
     if (p.blockId === undefined || !Number.isSafeInteger(p.round) || p.round < 0) return 'reject';
-    // Re-sent copies (rebroadcasts while a height is stuck) cost a block decode, a WAL write and a
-    // relay each, megabytes apiece: the first copy is enough.
-    const seenKey = `${p.round}/${toHex(p.blockId.hash)}/${toHex(p.signature.subarray(0, 32))}`;
-    if (this.#proposalsSeen.has(seenKey)) return 'ignore';
-    let hash: Uint8Array;
-    try {
-      hash = headerHash(decodeBlock(msg.block).header!);
-    } catch {
-      return 'reject';
-    }
-    if (toHex(p.blockId.hash) !== toHex(hash)) return 'reject';
+    if (!PartSet.validHeader(p.blockId.partSetHeader)) return 'reject';
+    // One proposal per round: a second one (an equivocating proposer) would only cost a block's
+    // worth of parts, memory and WAL; conflicting votes are what evidence is made of.
+    const key = String(p.round);
+    if (this.#proposalsSeen.has(key)) return 'ignore';
     const proposer = this.#core.proposer(p.round);
     if (
       !this.#verifySig(
@@ -492,11 +516,73 @@ export class ConsensusReactor {
       )
     )
       return 'reject';
-    if (this.#proposalsSeen.size < PROPOSALS_SEEN_PER_HEIGHT_MAX) this.#proposalsSeen.add(seenKey);
-    this.#log.debug('proposal received', { height: p.height.toString(), round: p.round, bytes: data.length });
-    this.#appendWal({ kind: 'proposal', height: p.height, own: false, proposal: p, block: msg.block }, false);
-    this.#handle({ kind: 'proposal', proposal: p, value: { hash, bytes: msg.block } });
+    if (this.#proposalsSeen.size >= PROPOSALS_SEEN_PER_HEIGHT_MAX) return 'ignore';
+    this.#proposalsSeen.add(key);
+    const psh = p.blockId.partSetHeader!;
+    const entry = { proposal: p, parts: new PartSet({ total: psh.total, hash: psh.hash }), done: false };
+    this.#partSets.set(key, entry);
+    this.#log.debug('proposal received', { height: p.height.toString(), round: p.round, parts: psh.total });
+    // Parts that came first (by another path through the mesh) are checked now.
+    const early = this.#earlyParts.filter((m) => m.round === p.round);
+    for (const m of early) if (entry.parts.add(m.part) === 'added') this.#maybeComplete(entry);
     return 'accept';
+  }
+
+  #onPartMessage(data: Uint8Array): GossipVerdict {
+    let m: PartMessage;
+    try {
+      m = decodePartMessage(data);
+    } catch {
+      return 'reject';
+    }
+    if (this.#sync.active || m.height !== this.#core.height) return 'ignore';
+    const sets = [...this.#partSets.values()].filter((e) => e.proposal.round === m.round);
+    if (sets.length === 0) {
+      // Unverifiable until its proposal arrives: held (not relayed), within a byte budget.
+      if (this.#earlyPartsBytes + m.part.bytes.length <= EARLY_PARTS_BYTES_MAX) {
+        this.#earlyParts.push(m);
+        this.#earlyPartsBytes += m.part.bytes.length;
+      }
+      return 'ignore';
+    }
+    let verdict: GossipVerdict = 'reject';
+    for (const entry of sets) {
+      const r = entry.parts.add(m.part);
+      if (r === 'added') {
+        this.#maybeComplete(entry);
+        verdict = 'accept';
+      } else if (r === 'duplicate' && verdict === 'reject') verdict = 'ignore';
+    }
+    return verdict;
+  }
+
+  /** A whole block: checked against the signed hash, made durable, handed to the core. */
+  #maybeComplete(entry: { proposal: Proposal; parts: PartSet; done: boolean }): void {
+    if (entry.done || !entry.parts.complete) return;
+    entry.done = true;
+    const p = entry.proposal;
+    const bytes = entry.parts.assemble();
+    let hash: Uint8Array;
+    try {
+      hash = headerHash(decodeBlock(bytes).header!);
+    } catch {
+      hash = new Uint8Array(0);
+    }
+    if (toHex(hash) !== toHex(p.blockId!.hash)) {
+      // Every part matched the signed root, so the proposer itself cut a block that is not the one it named.
+      this.#log.warn('proposed block does not match its proposal', {
+        height: p.height.toString(),
+        round: p.round,
+      });
+      return;
+    }
+    this.#appendWal({ kind: 'proposal', height: p.height, own: false, proposal: p, block: bytes }, false);
+    const psh = p.blockId!.partSetHeader!;
+    this.#handle({
+      kind: 'proposal',
+      proposal: p,
+      value: { hash, bytes, partSet: { total: psh.total, hash: psh.hash } },
+    });
   }
 
   #onVoteMessage(data: Uint8Array, from: string): GossipVerdict {

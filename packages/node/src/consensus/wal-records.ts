@@ -1,9 +1,9 @@
 import type { Proposal, Vote } from '@lattice/codec';
 import { LatticeError, readU64be, u64be } from '@lattice/utils';
 import {
-  decodeProposalMessage,
+  decodeProposalWithBlock,
   decodeVoteMessage,
-  encodeProposalMessage,
+  encodeProposalWithBlock,
   encodeVoteMessage,
 } from './messages.ts';
 
@@ -16,9 +16,9 @@ const KIND_VOTE = 1;
 const KIND_PROPOSAL = 2;
 const FLAG_OWN = 1;
 
-/** [kind u8][flags u8][height u64][message as gossiped]. */
+/** [kind u8][flags u8][height u64][the vote as gossiped, or the proposal with its block]. */
 export function encodeWalRecord(r: WalRecord): Uint8Array {
-  const body = r.kind === 'vote' ? encodeVoteMessage(r.vote) : encodeProposalMessage(r.proposal, r.block);
+  const body = r.kind === 'vote' ? encodeVoteMessage(r.vote) : encodeProposalWithBlock(r.proposal, r.block);
   const out = new Uint8Array(10 + body.length);
   out[0] = r.kind === 'vote' ? KIND_VOTE : KIND_PROPOSAL;
   out[1] = r.own ? FLAG_OWN : 0;
@@ -35,7 +35,7 @@ export function decodeWalRecord(b: Uint8Array): WalRecord {
   try {
     if (b[0] === KIND_VOTE) return { kind: 'vote', height, own, vote: decodeVoteMessage(body) };
     if (b[0] === KIND_PROPOSAL) {
-      const m = decodeProposalMessage(body);
+      const m = decodeProposalWithBlock(body);
       return { kind: 'proposal', height, own, proposal: m.proposal, block: m.block };
     }
   } catch (e) {
