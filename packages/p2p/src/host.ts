@@ -14,6 +14,7 @@ import {
   P2P_PENALTY_OVERSIZED_POINTS,
   P2P_PENALTY_RATE_LIMITED_POINTS,
   P2P_PERSISTENT_REDIAL_INTERVAL_MS,
+  P2P_PEX_TARGET_PEERS,
   P2P_REQUEST_BYTES_MAX,
   P2P_REQUEST_TIMEOUT_MS,
   P2P_RESPONSE_BYTES_MAX,
@@ -33,6 +34,7 @@ import { makeEncrypter } from './encrypter.ts';
 import { readFrame } from './framing.ts';
 import { decodePeerKey, parsePeerId } from './keys.ts';
 import { type CachedPeer, loadPeerCache, savePeerCache } from './peer-cache.ts';
+import { PeerExchange } from './pex.ts';
 import { PeerBook } from './scores.ts';
 import { decodeStatus, encodeStatus, STATUS_BYTES_MAX, STATUS_PROTOCOL, type Status } from './status.ts';
 import {
@@ -84,6 +86,7 @@ export class P2PHost {
   readonly #status: () => { height: bigint };
   readonly #maxMessageBytes: number;
   readonly #traffic: P2PDeps['onGossipTraffic'];
+  readonly #pex: PeerExchange;
   /** Starts at a random point so a restarted node does not repeat the ids of its earlier messages. */
   #nonce = new DataView(randomBytes(8).buffer).getBigUint64(0);
   readonly #listeners = new Set<P2PListener>();
@@ -117,6 +120,7 @@ export class P2PHost {
     this.#status = deps.statusProvider ?? (() => ({ height: 0n }));
     this.#maxMessageBytes = cfg.maxMessageBytes ?? P2P_MESSAGE_BYTES_MAX;
     this.#traffic = deps.onGossipTraffic;
+    this.#pex = new PeerExchange(this, cfg.pexTargetPeers ?? P2P_PEX_TARGET_PEERS, this.#log);
   }
 
   static async create(cfg: P2PConfig, deps: P2PDeps): Promise<P2PHost> {
@@ -220,6 +224,7 @@ export class P2PHost {
       }, P2P_PERSISTENT_REDIAL_INTERVAL_MS);
       this.#redialTimer.unref();
     }
+    this.#pex.start();
     this.#log.info('p2p started', { addrs: this.addresses() });
   }
 
@@ -611,23 +616,39 @@ export class P2PHost {
     });
   }
 
+  /** Addresses known for a connected peer: where we dialled it, and what it announced (identify). */
+  async #addrsOf(id: string): Promise<string[]> {
+    const pid = parsePeerId(id);
+    const addrs = new Set<string>();
+    for (const c of this.#node.getConnections(pid)) {
+      if (c.direction === 'outbound') addrs.add(c.remoteAddr.decapsulateCode(421).toString());
+    }
+    try {
+      const known = await this.#node.peerStore.get(pid);
+      for (const a of known.addresses) addrs.add(a.multiaddr.decapsulateCode(421).toString());
+    } catch {
+      // Not in the peer store yet: the connection address is all we know.
+    }
+    return [...addrs];
+  }
+
+  /** Dialable addresses of a connected peer, each ending in /p2p/<id> (for peer exchange). */
+  async dialableAddrs(peer: string): Promise<string[]> {
+    return (await this.#addrsOf(peer)).map((a) => `${a}/p2p/${peer}`);
+  }
+
+  /** Dials a multiaddr ending in /p2p/<id>, unless it is this node or a banned peer. */
+  dialAddr(addr: string): void {
+    this.#dial(addr);
+  }
+
   async #writeCache(): Promise<void> {
     const path = this.#cfg.peerStorePath;
     if (path === undefined) return;
     const fresh: CachedPeer[] = [];
     for (const id of [...this.#heights.keys()].sort()) {
-      const pid = parsePeerId(id);
-      const addrs = new Set<string>();
-      for (const c of this.#node.getConnections(pid)) {
-        if (c.direction === 'outbound') addrs.add(c.remoteAddr.decapsulateCode(421).toString());
-      }
-      try {
-        const known = await this.#node.peerStore.get(pid);
-        for (const a of known.addresses) addrs.add(a.multiaddr.decapsulateCode(421).toString());
-      } catch {
-        // Not in the peer store yet: the connection address is all we know.
-      }
-      if (addrs.size > 0) fresh.push({ id, addrs: [...addrs] });
+      const addrs = await this.#addrsOf(id);
+      if (addrs.length > 0) fresh.push({ id, addrs });
     }
     const seen = new Set(fresh.map((p) => p.id));
     const older = this.#cachedPeers.filter((p) => !seen.has(p.id) && !this.#book.isBanned(p.id));
@@ -642,6 +663,7 @@ export class P2PHost {
   async stop(): Promise<void> {
     if (this.#stopped) return;
     if (this.#redialTimer !== undefined) clearInterval(this.#redialTimer);
+    this.#pex.stop();
     for (const t of this.#statusTimers.values()) clearTimeout(t);
     this.#statusTimers.clear();
     if (this.#cfg.peerStorePath !== undefined) {

@@ -19,6 +19,8 @@ export interface P2PConfig {
   peerStorePath?: string;
   /** Connection limit; default P2P_PEERS_MAX. */
   maxPeers?: number;
+  /** Peer exchange looks for more peers below this count; default P2P_PEX_TARGET_PEERS, 0 = off. */
+  pexTargetPeers?: number;
 }
 
 export interface P2PDeps {

@@ -11,6 +11,8 @@ export function hostConfig(over: Partial<P2PConfig> = {}): P2PConfig {
     bootstrap: [],
     chainId: 'lattice-test',
     genesisHash: GENESIS,
+    // Topologies in tests are exactly what each test wires; peer exchange is tested on its own.
+    pexTargetPeers: 0,
     ...over,
   };
 }

@@ -146,6 +146,12 @@ export const P2P_INBOUND_REQUESTS_MAX = 64;
 export const P2P_STREAMS_PER_PROTOCOL_MAX = 32;
 export const P2P_GOSSIP_CONCURRENCY_MAX = 16;
 export const P2P_PEERS_MAX = 50;
+/** Peer exchange asks for more peers while a node has fewer than this many (0 turns it off). */
+export const P2P_PEX_TARGET_PEERS = 10;
+/** Peers (with their addresses) in one peer-exchange answer. */
+export const P2P_PEX_PEERS_MAX = 32;
+export const P2P_PEX_RESPONSE_BYTES_MAX = 64 * 1024;
+export const P2P_PEX_INTERVAL_MS = 30_000;
 /** Token buckets per peer: sustained rate per second and burst. */
 export const P2P_REQUESTS_PER_S = 50;
 export const P2P_REQUESTS_BURST = 100;
