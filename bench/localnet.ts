@@ -39,6 +39,8 @@ const { values: args } = parseArgs({
     json: { type: 'boolean', default: false },
     'keep-home': { type: 'boolean', default: false },
     'node-log': { type: 'string', default: 'warn' },
+    // Each node's mempool size limit (config mempool.max_txs); the node default when absent.
+    'mempool-txs': { type: 'string' },
   },
 });
 const DURATION_S = Number(args.duration);
@@ -109,6 +111,7 @@ async function main(): Promise<void> {
     config: (c) => {
       c.log.level = args['node-log'] as 'warn';
       c.verifier.threads = 1;
+      if (args['mempool-txs'] !== undefined) c.mempool.maxTxs = Number(args['mempool-txs']);
     },
   });
   const urls = homes.map((_, i) => `http://127.0.0.1:${rpcBase + i}`);
