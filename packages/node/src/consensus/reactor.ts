@@ -19,6 +19,7 @@ import {
 } from '@lattice/consensus';
 import { SIGN_CONTEXT_PROPOSAL, SIGN_CONTEXT_VOTE, verifySignature } from '@lattice/crypto';
 import type { GossipVerdict, P2PHost } from '@lattice/p2p';
+import { WAL_FILE_BYTES_MAX } from '@lattice/params';
 import { assert, GenerationalCache, isLatticeError, type Logger, toHex } from '@lattice/utils';
 import type { Chain } from '../chain.ts';
 import { evidenceFromVotes } from '../evidence.ts';
@@ -51,6 +52,8 @@ import { decodeWalRecord, encodeWalRecord, type WalRecord } from './wal-records.
  * within a round's timeouts on an ordinary machine.
  */
 const PROPOSAL_TXS_BYTES_MAX = 4 * 1024 * 1024;
+/** WAL room kept for the node's own votes and proposals, which must always be logged. */
+const WAL_OWN_RESERVE_BYTES = 64 * 1024 * 1024;
 /** Parts that arrive before their proposal are held, up to this many bytes per height. */
 const EARLY_PARTS_BYTES_MAX = 16 * 1024 * 1024;
 /** Locally admitted txs are gossiped in batches flushed this often. */
@@ -607,9 +610,16 @@ export class ConsensusReactor {
    * re-gossip, never safety. A WAL that cannot be written stops the node (false).
    */
   #appendWal(r: WalRecord, sync: boolean): boolean {
+    const record = encodeWalRecord(r);
+    // Received messages only save a re-gossip after a crash: in a height that drags on for many
+    // rounds they stop being logged before they could crowd out the node's own (which must be).
+    if (!r.own && this.#d.wal.sizeBytes + record.length > WAL_FILE_BYTES_MAX - WAL_OWN_RESERVE_BYTES) {
+      this.#log.debug('consensus WAL near its limit: received message not logged', { kind: r.kind });
+      return true;
+    }
     try {
       const started = performance.now();
-      this.#d.wal.append(encodeWalRecord(r), { sync });
+      this.#d.wal.append(record, { sync });
       this.#d.metrics?.consensusWalWriteSeconds.observe(
         { sync: String(sync) },
         (performance.now() - started) / 1000,
