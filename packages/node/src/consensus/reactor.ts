@@ -60,9 +60,10 @@ const EARLY_PARTS_BYTES_MAX = 16 * 1024 * 1024;
 const TX_GOSSIP_FLUSH_MS = 20;
 const TX_GOSSIP_BATCH_BYTES_MAX = 1024 * 1024;
 /**
- * Gossip does not replay old messages to a peer that (re)joins late, so own latest proposal and
- * votes are sent again while a height makes no progress: a restarted validator learns the round
- * the others are in (round skipping) and the votes it missed.
+ * Gossip does not replay old messages to a peer that (re)joins late, so own latest votes are sent
+ * again while a height makes no progress: a restarted validator learns the round the others are
+ * in (round skipping) and the votes it missed. Proposals (megabytes of parts) are not; a node
+ * that missed a decided block gets it by block sync.
  */
 const REBROADCAST_INTERVAL_MS = 1_000;
 /** Rounds per height whose proposal is tracked (one proposal per round). */
@@ -113,7 +114,7 @@ export class ConsensusReactor {
   #txQueue: Uint8Array[] = [];
   #txQueueBytes = 0;
   #txTimer: NodeJS.Timeout | undefined;
-  /** Own latest messages at the current height, by kind: proposal, prevote, precommit. */
+  /** Own latest votes at the current height, by type (prevote, precommit): re-sent while stuck. */
   #ownLatest = new Map<string, { topic: string; data: Uint8Array }>();
   #rebroadcastTimer: NodeJS.Timeout | undefined;
   #heightAtLastTick = -1n;
@@ -176,7 +177,7 @@ export class ConsensusReactor {
     if (this.#stopped || this.#sync.active) return;
     const height = this.#core.height;
     if (height === this.#heightAtLastTick) {
-      for (const [k, m] of this.#ownLatest) if (k !== 'proposal') this.#publish(m.topic, m.data);
+      for (const m of this.#ownLatest.values()) this.#publish(m.topic, m.data);
     }
     this.#heightAtLastTick = height;
   }
