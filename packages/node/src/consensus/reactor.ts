@@ -5,6 +5,7 @@ import {
   headerHash,
   type Proposal,
   proposalSignBytes,
+  type Validator,
   type Vote,
   voteSignBytes,
 } from '@lattice/codec';
@@ -104,6 +105,8 @@ export class ConsensusReactor {
   readonly #partSets = new Map<string, { proposal: Proposal; parts: PartSet; done: boolean }>();
   #earlyParts: PartMessage[] = [];
   #earlyPartsBytes = 0;
+  /** Proposers of the next height by round, computed on demand. */
+  #nextProposers: { set: ValidatorSet; list: Validator[] } | undefined;
   readonly #verified = new GenerationalCache<string, true>(VERIFIED_CONSENSUS_SIGS_MAX);
   readonly #sync: BlockSync;
   readonly evidence: EvidencePool;
@@ -197,14 +200,40 @@ export class ConsensusReactor {
     await this.#sync.stop();
   }
 
-  /** What is kept per height goes when the height does. */
-  #clearHeight(): void {
+  /**
+   * What is kept per height goes when the height does; what already arrived for the height that
+   * starts now (`keepFrom`) stays, as the core keeps its buffered next-height messages.
+   */
+  #clearHeight(keepFrom?: bigint): void {
+    const stale = (height: bigint) => keepFrom === undefined || height < keepFrom;
     this.#blocks.clear();
-    this.#proposalsSeen.clear();
-    this.#partSets.clear();
-    this.#earlyParts = [];
-    this.#earlyPartsBytes = 0;
+    for (const key of this.#proposalsSeen)
+      if (stale(BigInt(key.split('/')[0]!))) this.#proposalsSeen.delete(key);
+    for (const [key, e] of this.#partSets) if (stale(e.proposal.height)) this.#partSets.delete(key);
+    this.#earlyParts = this.#earlyParts.filter((m) => !stale(m.height));
+    this.#earlyPartsBytes = this.#earlyParts.reduce((n, m) => n + m.part.bytes.length, 0);
+    this.#nextProposers = undefined;
     this.#ownLatest.clear();
+  }
+
+  /** Whether a message's height is the one being decided or the next (which the core buffers). */
+  #current(height: bigint): boolean {
+    return height === this.#core.height || height === this.#core.height + 1n;
+  }
+
+  /** The proposer of `round` at `height` (the current height or the next). */
+  #proposerAt(height: bigint, round: number): Validator {
+    if (height === this.#core.height) return this.#core.proposer(round);
+    // Next height: the current set's priorities advanced once, then once per round (as the core does).
+    const next = (this.#nextProposers ??= {
+      set: this.#core.validators.copyIncrementProposerPriority(1),
+      list: [],
+    });
+    while (next.list.length <= round) {
+      if (next.list.length > 0) next.set = next.set.copyIncrementProposerPriority(1);
+      next.list.push(next.set.proposer);
+    }
+    return next.list[round]!;
   }
 
   /** A fresh core at the chain's next height, fed with what the WAL holds for that height. */
@@ -387,7 +416,7 @@ export class ConsensusReactor {
       this.#committing = false;
     }
     if (this.#stopped) return;
-    this.#clearHeight();
+    this.#clearHeight(height + 1n);
     this.#dispatch(this.#core.nextHeight(this.#validatorsAt(Number(height) + 1)));
   }
 
@@ -502,14 +531,14 @@ export class ConsensusReactor {
       return 'reject';
     }
     if (this.#sync.active || this.#ahead(p.height, from)) return 'ignore';
-    if (p.height !== this.#core.height) return p.height === this.#core.height + 1n ? 'accept' : 'ignore';
+    if (!this.#current(p.height)) return 'ignore';
     if (p.blockId === undefined || !Number.isSafeInteger(p.round) || p.round < 0) return 'reject';
     if (!PartSet.validHeader(p.blockId.partSetHeader)) return 'reject';
     // One proposal per round: a second one (an equivocating proposer) would only cost a block's
     // worth of parts, memory and WAL; conflicting votes are what evidence is made of.
-    const key = String(p.round);
+    const key = `${p.height}/${p.round}`;
     if (this.#proposalsSeen.has(key)) return 'ignore';
-    const proposer = this.#core.proposer(p.round);
+    const proposer = this.#proposerAt(p.height, p.round);
     if (
       !this.#verifySig(
         proposalSignBytes(this.#d.chain.chainId, p),
@@ -527,7 +556,7 @@ export class ConsensusReactor {
     this.#partSets.set(key, entry);
     this.#log.debug('proposal received', { height: p.height.toString(), round: p.round, parts: psh.total });
     // Parts that came first (by another path through the mesh) are checked now.
-    const early = this.#earlyParts.filter((m) => m.round === p.round);
+    const early = this.#earlyParts.filter((m) => m.height === p.height && m.round === p.round);
     for (const m of early) if (entry.parts.add(m.part) === 'added') this.#maybeComplete(entry);
     return 'accept';
   }
@@ -539,8 +568,10 @@ export class ConsensusReactor {
     } catch {
       return 'reject';
     }
-    if (this.#sync.active || m.height !== this.#core.height) return 'ignore';
-    const sets = [...this.#partSets.values()].filter((e) => e.proposal.round === m.round);
+    if (this.#sync.active || !this.#current(m.height)) return 'ignore';
+    const sets = [...this.#partSets.values()].filter(
+      (e) => e.proposal.height === m.height && e.proposal.round === m.round,
+    );
     if (sets.length === 0) {
       // Unverifiable until its proposal arrives: held (not relayed), within a byte budget.
       if (this.#earlyPartsBytes + m.part.bytes.length <= EARLY_PARTS_BYTES_MAX) {
@@ -580,7 +611,9 @@ export class ConsensusReactor {
       });
       return;
     }
-    this.#appendWal({ kind: 'proposal', height: p.height, own: false, proposal: p, block: bytes }, false);
+    // Next-height messages are not logged: the WAL is emptied when the current height commits.
+    if (p.height === this.#core.height)
+      this.#appendWal({ kind: 'proposal', height: p.height, own: false, proposal: p, block: bytes }, false);
     const psh = p.blockId!.partSetHeader!;
     this.#handle({
       kind: 'proposal',
@@ -597,11 +630,13 @@ export class ConsensusReactor {
       return 'reject';
     }
     if (this.#sync.active || this.#ahead(vote.height, from)) return 'ignore';
-    if (vote.height !== this.#core.height) return 'ignore';
+    if (!this.#current(vote.height)) return 'ignore';
+    // The set's members are the same at the next height until staking changes sets (H+2 rule).
     const validator = this.#core.validators.getByIndex(vote.validatorIndex);
     if (validator === undefined || toHex(validator.address) !== toHex(vote.validatorAddress)) return 'reject';
     if (!this.#verifyVote(vote, validator.pubKey!.algorithm, validator.pubKey!.key)) return 'reject';
-    this.#appendWal({ kind: 'vote', height: vote.height, own: false, vote }, false);
+    if (vote.height === this.#core.height)
+      this.#appendWal({ kind: 'vote', height: vote.height, own: false, vote }, false);
     this.#handle({ kind: 'vote', vote });
     return 'accept';
   }
