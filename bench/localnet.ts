@@ -25,7 +25,7 @@ import { log, printReport } from './lib/output.ts';
 import { presign } from './lib/presign.ts';
 import { histogramMean, scrape } from './lib/prom.ts';
 import { fmt } from './lib/stats.ts';
-import { benchAddress, type TransferPlan } from './lib/transfer-signer.ts';
+import { benchGenesisAccounts, type TransferPlan } from './lib/transfer-signer.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -90,9 +90,7 @@ async function stepTimes(
 }
 
 async function main(): Promise<void> {
-  log(`measuring the node:crypto ML-DSA-44 verify baseline (1 thread)…`);
   const baseline = measureVerifyBaseline();
-  log(`baseline: ${fmt(baseline)} verifications/s`);
   const signed = await presign(PLAN);
 
   const output = mkdtempSync(join(tmpdir(), 'lattice-localnet-'));
@@ -104,10 +102,7 @@ async function main(): Promise<void> {
     validators: VALIDATORS,
     rpcBasePort: rpcBase,
     p2pBasePort: p2pBase,
-    accounts: Array.from({ length: ACCOUNTS }, (_, i) => ({
-      address: benchAddress(i),
-      coins: [{ denom: 'udrt', amount: 10n ** 15n }],
-    })),
+    accounts: benchGenesisAccounts(ACCOUNTS),
     config: (c) => {
       c.log.level = args['node-log'] as 'warn';
       c.verifier.threads = 1;

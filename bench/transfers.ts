@@ -16,7 +16,7 @@ import { freePort, processCpuSeconds, startLatticed, stopLatticed, waitForNode }
 import { log, printReport } from './lib/output.ts';
 import { presign } from './lib/presign.ts';
 import { fmt } from './lib/stats.ts';
-import { benchAddress, type TransferPlan } from './lib/transfer-signer.ts';
+import { benchGenesisAccounts, type TransferPlan } from './lib/transfer-signer.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -45,9 +45,7 @@ const PLAN: TransferPlan = {
 };
 
 async function main(): Promise<void> {
-  log(`measuring the node:crypto ML-DSA-44 verify baseline (1 thread)…`);
   const baseline = measureVerifyBaseline();
-  log(`baseline: ${fmt(baseline)} verifications/s`);
   const signed = await presign(PLAN);
 
   const home = mkdtempSync(join(tmpdir(), 'lattice-bench-'));
@@ -56,10 +54,7 @@ async function main(): Promise<void> {
     home,
     chainId: PLAN.chainId,
     moniker: 'bench',
-    accounts: Array.from({ length: ACCOUNTS }, (_, i) => ({
-      address: benchAddress(i),
-      coins: [{ denom: 'udrt', amount: 10n ** 15n }],
-    })),
+    accounts: benchGenesisAccounts(ACCOUNTS),
     config: (c) => {
       c.rpc.port = port;
       c.block.timeMs = BLOCK_TIME_MS;

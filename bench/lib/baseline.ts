@@ -1,5 +1,7 @@
 import { createPublicKey, verify as nodeVerify } from 'node:crypto';
 import { ALG_ML_DSA_44, generatePrivateKey, SIGN_CONTEXT_TX } from '@lattice/crypto';
+import { log } from './output.ts';
+import { fmt } from './stats.ts';
 
 const BASELINE_MS = 2_000;
 
@@ -8,6 +10,7 @@ const BASELINE_MS = 2_000;
  * same run as a benchmark so its results can be read as a ratio (the machine's speed drifts).
  */
 export function measureVerifyBaseline(): number {
+  log('measuring the node:crypto ML-DSA-44 verify baseline (1 thread)…');
   const key = generatePrivateKey(ALG_ML_DSA_44);
   const pub = createPublicKey({
     key: Buffer.from(key.publicKey),
@@ -23,5 +26,7 @@ export function measureVerifyBaseline(): number {
     for (let i = 0; i < 50; i++) nodeVerify(null, msg, { key: pub, context }, sig);
     n += 50;
   }
-  return n / ((performance.now() - start) / 1000);
+  const perSecond = n / ((performance.now() - start) / 1000);
+  log(`baseline: ${fmt(perSecond)} verifications/s`);
+  return perSecond;
 }

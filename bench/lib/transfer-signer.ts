@@ -27,6 +27,14 @@ export function benchAddress(i: number): string {
   return addressFromPublicKey(k.alg, k.publicKey);
 }
 
+/** Genesis balances for bench accounts 0…n-1 (created first, so account i has number i). */
+export function benchGenesisAccounts(n: number) {
+  return Array.from({ length: n }, (_, i) => ({
+    address: benchAddress(i),
+    coins: [{ denom: 'udrt', amount: 10n ** 15n }],
+  }));
+}
+
 /**
  * Signs `txsPerAccount` transfers for accounts [from, to): account i sends 1udrt to account i+1
  * with sequences 0, 1, …; its account number is i (genesis creates the bench accounts first).

@@ -28,7 +28,7 @@ import {
   type VerifyProposal,
   type VerifyVote,
 } from './types.ts';
-import type { ValidatorSet } from './validator-set.ts';
+import { ProposerRotation, type ValidatorSet } from './validator-set.ts';
 import { VoteSet } from './vote-set.ts';
 
 export interface ConsensusOptions {
@@ -84,8 +84,7 @@ export class ConsensusCore {
   /** Highest round each validator has sent a verified message for: drives round skipping (line 55). */
   #highestRound = new Map<number, number>();
   /** proposers[r] is the proposer of round r; each round advances the previous one's priorities by one. */
-  #proposers: Validator[] = [];
-  #proposerSet: ValidatorSet;
+  #proposers: ProposerRotation;
   #buffer: ConsensusEvent[] = [];
   #prevoteTimeoutScheduled = false;
   #precommitTimeoutScheduled = false;
@@ -99,7 +98,7 @@ export class ConsensusCore {
     this.#deps = deps;
     this.#height = options.height;
     this.#validators = options.validators;
-    this.#proposerSet = options.validators;
+    this.#proposers = new ProposerRotation(options.validators);
     this.#ownIndex = this.#findOwnIndex();
   }
 
@@ -124,11 +123,7 @@ export class ConsensusCore {
 
   /** The proposer of a round at the current height. */
   proposer(round: number): Validator {
-    while (this.#proposers.length <= round) {
-      if (this.#proposers.length > 0) this.#proposerSet = this.#proposerSet.copyIncrementProposerPriority(1);
-      this.#proposers.push(this.#proposerSet.proposer);
-    }
-    return this.#proposers[round]!;
+    return this.#proposers.at(round);
   }
 
   /** Starts round 0 of the configured height at once. */
@@ -158,8 +153,7 @@ export class ConsensusCore {
     this.#out = [];
     this.#height += 1n;
     this.#validators = validators;
-    this.#proposerSet = validators;
-    this.#proposers = [];
+    this.#proposers = new ProposerRotation(validators);
     this.#ownIndex = this.#findOwnIndex();
     this.#round = 0;
     this.#step = 'new-height';

@@ -28,7 +28,7 @@ export {
   type VerifyProposal,
   type VerifyVote,
 } from './types.ts';
-export { ValidatorSet } from './validator-set.ts';
+export { ProposerRotation, ValidatorSet } from './validator-set.ts';
 export {
   type AddVoteResult,
   type DuplicateVote,

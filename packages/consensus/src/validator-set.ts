@@ -191,6 +191,27 @@ function mostPriority(vals: readonly Validator[]): Validator {
   return best;
 }
 
+/**
+ * The proposer of each round of one height: round 0's is the set's proposer, and each later round
+ * advances the priorities once more. Computed on demand and remembered.
+ */
+export class ProposerRotation {
+  #set: ValidatorSet;
+  readonly #byRound: Validator[] = [];
+
+  constructor(set: ValidatorSet) {
+    this.#set = set;
+  }
+
+  at(round: number): Validator {
+    while (this.#byRound.length <= round) {
+      if (this.#byRound.length > 0) this.#set = this.#set.copyIncrementProposerPriority(1);
+      this.#byRound.push(this.#set.proposer);
+    }
+    return this.#byRound[round]!;
+  }
+}
+
 function rescale(vals: Validator[], diffMax: bigint): void {
   if (diffMax <= 0n) return;
   let max = vals[0]!.proposerPriority;

@@ -73,6 +73,11 @@ function peerOfAddr(addr: string): string | undefined {
     .findLast((c) => c.name === 'p2p')?.value;
 }
 
+/** `addr` with the peer id appended, as a dialable multiaddr needs it (unless it has one). */
+function withPeerId(addr: string, peer: string): string {
+  return peerOfAddr(addr) === undefined ? `${addr}/p2p/${peer}` : addr;
+}
+
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -213,9 +218,7 @@ export class P2PHost {
     }
     await node.start();
     const persistent = this.#cfg.persistentPeers ?? [];
-    const cached = this.#cachedPeers.flatMap((p) =>
-      p.addrs.map((a) => (peerOfAddr(a) === undefined ? `${a}/p2p/${p.id}` : a)),
-    );
+    const cached = this.#cachedPeers.flatMap((p) => p.addrs.map((a) => withPeerId(a, p.id)));
     for (const a of [...persistent, ...this.#cfg.bootstrap, ...cached]) this.#dial(a);
     if (persistent.length > 0) {
       this.#redialTimer = setInterval(() => {
@@ -634,7 +637,7 @@ export class P2PHost {
 
   /** Dialable addresses of a connected peer, each ending in /p2p/<id> (for peer exchange). */
   async dialableAddrs(peer: string): Promise<string[]> {
-    return (await this.#addrsOf(peer)).map((a) => `${a}/p2p/${peer}`);
+    return (await this.#addrsOf(peer)).map((a) => withPeerId(a, peer));
   }
 
   /** Dials a multiaddr ending in /p2p/<id>, unless it is this node or a banned peer. */

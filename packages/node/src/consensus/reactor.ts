@@ -16,6 +16,7 @@ import {
   type ConsensusSigner,
   type ConsensusTimeouts,
   type ProposalValue,
+  ProposerRotation,
   type ValidatorSet,
 } from '@lattice/consensus';
 import { SIGN_CONTEXT_PROPOSAL, SIGN_CONTEXT_VOTE, verifySignature } from '@lattice/crypto';
@@ -42,7 +43,7 @@ import {
   type PartMessage,
   TX_BATCH_MAX,
 } from './messages.ts';
-import { PartSet, splitBlock } from './parts.ts';
+import { type BlockPart, PartSet, splitBlock } from './parts.ts';
 import { BlockSync } from './sync.ts';
 import type { WriteAheadLog } from './wal.ts';
 import { decodeWalRecord, encodeWalRecord, type WalRecord } from './wal-records.ts';
@@ -67,8 +68,18 @@ const TX_GOSSIP_BATCH_BYTES_MAX = 1024 * 1024;
  * that missed a decided block gets it by block sync.
  */
 const REBROADCAST_INTERVAL_MS = 1_000;
-/** Rounds per height whose proposal is tracked (one proposal per round). */
+/** Rounds whose proposal is tracked, over this height and the next (one proposal per round). */
 const PROPOSALS_SEEN_PER_HEIGHT_MAX = 1_024;
+
+function proposalKey(height: bigint, round: number): string {
+  return `${height}/${round}`;
+}
+
+/** The value a proposal and its block bytes make: named by hash, travelling in the proposal's part set. */
+function proposalValue(proposal: Proposal, hash: Uint8Array, bytes: Uint8Array): ProposalValue {
+  const psh = proposal.blockId?.partSetHeader;
+  return { hash, bytes, ...(psh === undefined ? {} : { partSet: { total: psh.total, hash: psh.hash } }) };
+}
 /** Verified consensus signatures remembered, so the core's checks after the gossip check are free. */
 const VERIFIED_CONSENSUS_SIGS_MAX = 8_192;
 
@@ -99,14 +110,17 @@ export class ConsensusReactor {
   readonly #now: () => bigint;
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #blocks = new Map<string, Block>();
-  /** Valid proposals already handled at the current height, so copies are dropped cheaply. */
-  readonly #proposalsSeen = new Set<string>();
-  /** Blocks of the proposals seen at this height, arriving in parts. */
+  /**
+   * The proposal of each round seen (at this height and the next), keyed by proposalKey, with its
+   * block arriving in parts. A copy of a proposal already here is dropped cheaply.
+   */
   readonly #partSets = new Map<string, { proposal: Proposal; parts: PartSet; done: boolean }>();
+  /** The parts of this node's latest own block, cut once for the proposal and its broadcast. */
+  #ownParts: { hash: string; parts: BlockPart[] } | undefined;
   #earlyParts: PartMessage[] = [];
   #earlyPartsBytes = 0;
   /** Proposers of the next height by round, computed on demand. */
-  #nextProposers: { set: ValidatorSet; list: Validator[] } | undefined;
+  #nextProposers: ProposerRotation | undefined;
   readonly #verified = new GenerationalCache<string, true>(VERIFIED_CONSENSUS_SIGS_MAX);
   readonly #sync: BlockSync;
   readonly evidence: EvidencePool;
@@ -207,8 +221,6 @@ export class ConsensusReactor {
   #clearHeight(keepFrom?: bigint): void {
     const stale = (height: bigint) => keepFrom === undefined || height < keepFrom;
     this.#blocks.clear();
-    for (const key of this.#proposalsSeen)
-      if (stale(BigInt(key.split('/')[0]!))) this.#proposalsSeen.delete(key);
     for (const [key, e] of this.#partSets) if (stale(e.proposal.height)) this.#partSets.delete(key);
     this.#earlyParts = this.#earlyParts.filter((m) => !stale(m.height));
     this.#earlyPartsBytes = this.#earlyParts.reduce((n, m) => n + m.part.bytes.length, 0);
@@ -224,16 +236,9 @@ export class ConsensusReactor {
   /** The proposer of `round` at `height` (the current height or the next). */
   #proposerAt(height: bigint, round: number): Validator {
     if (height === this.#core.height) return this.#core.proposer(round);
-    // Next height: the current set's priorities advanced once, then once per round (as the core does).
-    const next = (this.#nextProposers ??= {
-      set: this.#core.validators.copyIncrementProposerPriority(1),
-      list: [],
-    });
-    while (next.list.length <= round) {
-      if (next.list.length > 0) next.set = next.set.copyIncrementProposerPriority(1);
-      next.list.push(next.set.proposer);
-    }
-    return next.list[round]!;
+    // The next height's set is this one's with priorities advanced once (see #validatorsAt).
+    this.#nextProposers ??= new ProposerRotation(this.#core.validators.copyIncrementProposerPriority(1));
+    return this.#nextProposers.at(round);
   }
 
   /** A fresh core at the chain's next height, fed with what the WAL holds for that height. */
@@ -255,14 +260,7 @@ export class ConsensusReactor {
         getValue: () => this.#proposeValue(),
         isValid: (v) => this.#isValid(v),
         verifyVote: (v, val) => this.#verifyVote(v, val.pubKey!.algorithm, val.pubKey!.key),
-        verifyProposal: (p, proposer) =>
-          this.#verifySig(
-            proposalSignBytes(this.#d.chain.chainId, p),
-            p.signature,
-            proposer.pubKey!.algorithm,
-            proposer.pubKey!.key,
-            SIGN_CONTEXT_PROPOSAL,
-          ),
+        verifyProposal: (p, proposer) => this.#verifyProposal(p, proposer),
         now: this.#now,
       },
     );
@@ -305,13 +303,9 @@ export class ConsensusReactor {
       if (r.height !== height) continue;
       if (r.kind === 'vote') out.push({ event: { kind: 'vote', vote: r.vote }, own: r.own });
       else {
-        const hash = headerHash(decodeBlock(r.block).header!);
-        const psh = r.proposal.blockId?.partSetHeader;
-        const value = {
-          hash,
-          bytes: r.block,
-          ...(psh ? { partSet: { total: psh.total, hash: psh.hash } } : {}),
-        };
+        const block = decodeBlock(r.block);
+        const value = proposalValue(r.proposal, headerHash(block.header!), r.block);
+        this.#blocks.set(toHex(value.hash), block);
         out.push({ event: { kind: 'proposal', proposal: r.proposal, value }, own: r.own });
       }
     }
@@ -464,7 +458,9 @@ export class ConsensusReactor {
       this.evidence.forBlock(),
     );
     this.#blocks.set(toHex(p.hash), p.block);
-    return { hash: p.hash, bytes: p.bytes, partSet: splitBlock(p.bytes).header };
+    const cut = splitBlock(p.bytes);
+    this.#ownParts = { hash: toHex(p.hash), parts: cut.parts };
+    return { hash: p.hash, bytes: p.bytes, partSet: cut.header };
   }
 
   #isValid(value: ProposalValue): boolean {
@@ -493,6 +489,17 @@ export class ConsensusReactor {
     return ok;
   }
 
+  #verifyProposal(p: Proposal, proposer: Validator): boolean {
+    const bytes = proposalSignBytes(this.#d.chain.chainId, p);
+    return this.#verifySig(
+      bytes,
+      p.signature,
+      proposer.pubKey!.algorithm,
+      proposer.pubKey!.key,
+      SIGN_CONTEXT_PROPOSAL,
+    );
+  }
+
   #verifyVote(v: Vote, alg: number, key: Uint8Array): boolean {
     return this.#verifySig(voteSignBytes(this.#d.chain.chainId, v), v.signature, alg, key, SIGN_CONTEXT_VOTE);
   }
@@ -512,10 +519,14 @@ export class ConsensusReactor {
     return true;
   }
 
-  /** A proposal goes out alone, then its block part by part (re-cut from the bytes: the cut is fixed). */
+  /**
+   * A proposal goes out alone, then its block part by part: the parts cut when the block was
+   * built, or cut again from the bytes (WAL replay, a re-proposed valid value; the cut is fixed).
+   */
   #broadcastProposal(proposal: Proposal, value: ProposalValue): void {
     this.#publish(this.#topics.proposal, encodeProposalMessage(proposal));
-    for (const part of splitBlock(value.bytes).parts) {
+    const own = this.#ownParts?.hash === toHex(value.hash) ? this.#ownParts.parts : undefined;
+    for (const part of own ?? splitBlock(value.bytes).parts) {
       this.#publish(
         this.#topics.parts,
         encodePartMessage({ height: proposal.height, round: proposal.round, part }),
@@ -536,23 +547,12 @@ export class ConsensusReactor {
     if (!PartSet.validHeader(p.blockId.partSetHeader)) return 'reject';
     // One proposal per round: a second one (an equivocating proposer) would only cost a block's
     // worth of parts, memory and WAL; conflicting votes are what evidence is made of.
-    const key = `${p.height}/${p.round}`;
-    if (this.#proposalsSeen.has(key)) return 'ignore';
-    const proposer = this.#proposerAt(p.height, p.round);
-    if (
-      !this.#verifySig(
-        proposalSignBytes(this.#d.chain.chainId, p),
-        p.signature,
-        proposer.pubKey!.algorithm,
-        proposer.pubKey!.key,
-        SIGN_CONTEXT_PROPOSAL,
-      )
-    )
-      return 'reject';
-    if (this.#proposalsSeen.size >= PROPOSALS_SEEN_PER_HEIGHT_MAX) return 'ignore';
-    this.#proposalsSeen.add(key);
+    const key = proposalKey(p.height, p.round);
+    if (this.#partSets.has(key)) return 'ignore';
+    if (!this.#verifyProposal(p, this.#proposerAt(p.height, p.round))) return 'reject';
+    if (this.#partSets.size >= PROPOSALS_SEEN_PER_HEIGHT_MAX) return 'ignore';
     const psh = p.blockId.partSetHeader!;
-    const entry = { proposal: p, parts: new PartSet({ total: psh.total, hash: psh.hash }), done: false };
+    const entry = { proposal: p, parts: new PartSet(psh), done: false };
     this.#partSets.set(key, entry);
     this.#log.debug('proposal received', { height: p.height.toString(), round: p.round, parts: psh.total });
     // Parts that came first (by another path through the mesh) are checked now.
@@ -569,10 +569,8 @@ export class ConsensusReactor {
       return 'reject';
     }
     if (this.#sync.active || !this.#current(m.height)) return 'ignore';
-    const sets = [...this.#partSets.values()].filter(
-      (e) => e.proposal.height === m.height && e.proposal.round === m.round,
-    );
-    if (sets.length === 0) {
+    const entry = this.#partSets.get(proposalKey(m.height, m.round));
+    if (entry === undefined) {
       // Unverifiable until its proposal arrives: held (not relayed), within a byte budget.
       if (this.#earlyPartsBytes + m.part.bytes.length <= EARLY_PARTS_BYTES_MAX) {
         this.#earlyParts.push(m);
@@ -580,15 +578,11 @@ export class ConsensusReactor {
       }
       return 'ignore';
     }
-    let verdict: GossipVerdict = 'reject';
-    for (const entry of sets) {
-      const r = entry.parts.add(m.part);
-      if (r === 'added') {
-        this.#maybeComplete(entry);
-        verdict = 'accept';
-      } else if (r === 'duplicate' && verdict === 'reject') verdict = 'ignore';
-    }
-    return verdict;
+    const added = entry.parts.add(m.part);
+    if (added === 'invalid') return 'reject';
+    if (added === 'duplicate') return 'ignore';
+    this.#maybeComplete(entry);
+    return 'accept';
   }
 
   /** A whole block: checked against the signed hash, made durable, handed to the core. */
@@ -597,12 +591,13 @@ export class ConsensusReactor {
     entry.done = true;
     const p = entry.proposal;
     const bytes = entry.parts.assemble();
-    let hash: Uint8Array;
+    let block: Block | undefined;
     try {
-      hash = headerHash(decodeBlock(bytes).header!);
+      block = decodeBlock(bytes);
     } catch {
-      hash = new Uint8Array(0);
+      block = undefined;
     }
+    const hash = block?.header === undefined ? new Uint8Array(0) : headerHash(block.header);
     if (toHex(hash) !== toHex(p.blockId!.hash)) {
       // Every part matched the signed root, so the proposer itself cut a block that is not the one it named.
       this.#log.warn('proposed block does not match its proposal', {
@@ -614,12 +609,9 @@ export class ConsensusReactor {
     // Next-height messages are not logged: the WAL is emptied when the current height commits.
     if (p.height === this.#core.height)
       this.#appendWal({ kind: 'proposal', height: p.height, own: false, proposal: p, block: bytes }, false);
-    const psh = p.blockId!.partSetHeader!;
-    this.#handle({
-      kind: 'proposal',
-      proposal: p,
-      value: { hash, bytes, partSet: { total: psh.total, hash: psh.hash } },
-    });
+    // Decoded once: the validity check that follows uses this copy.
+    this.#blocks.set(toHex(hash), block!);
+    this.#handle({ kind: 'proposal', proposal: p, value: proposalValue(p, hash, bytes) });
   }
 
   #onVoteMessage(data: Uint8Array, from: string): GossipVerdict {

@@ -116,7 +116,8 @@ export class BlockSync {
       this.#d.metrics?.blockSyncBlocksTotal.inc();
     } catch (e) {
       if (!isLatticeError(e, 'BLOCK_INVALID')) throw e;
-      // The next pass downloads this height again, from another peer first.
+      // The next pass downloads this height again; a peer that keeps serving a bad block is
+      // banned by its penalties, and the others are asked.
       this.#d.p2p.penalize(got.peer, `invalid block ${height}: ${(e as Error).message}`);
     }
   }
