@@ -185,3 +185,46 @@ export const CONSENSUS_NEXT_HEIGHT_BUFFER_MAX = 4_096;
 export const CONSENSUS_FUTURE_ROUNDS_MAX = 4;
 /** Past rounds kept per height, besides the locked and valid rounds (older ones are pruned). */
 export const CONSENSUS_PAST_ROUNDS_KEPT = 16;
+
+// WebAssembly contracts (the vm). Changing any of these that shape instrumented code (costs,
+// frame costs, stack limit) is a protocol change: see WASM_INSTRUMENTER_VERSION.
+/** Largest module accepted at upload (CosmWasm's limit). */
+export const WASM_CODE_BYTES_MAX = 800 * 1024;
+export const WASM_TYPES_MAX = 1_024;
+export const WASM_FUNCTIONS_MAX = 10_000;
+export const WASM_FUNCTION_PARAMS_MAX = 32;
+/** Declared locals per function, parameters excluded: a native frame grows by ~8 bytes per local. */
+export const WASM_FUNCTION_LOCALS_MAX = 1_024;
+export const WASM_FUNCTION_BODY_BYTES_MAX = 128 * 1024;
+export const WASM_GLOBALS_MAX = 256;
+export const WASM_IMPORTS_MAX = 64;
+export const WASM_EXPORTS_MAX = 256;
+export const WASM_TABLE_ELEMENTS_MAX = 4_096;
+export const WASM_DATA_SEGMENTS_MAX = 1_024;
+export const WASM_ELEMENT_SEGMENTS_MAX = 256;
+/** Nesting of blocks, loops and ifs inside one function body. */
+export const WASM_BLOCK_DEPTH_MAX = 256;
+/**
+ * Nesting of a function body once read as an expression tree (blocks, and operands inside
+ * their operators): binaryen recurses over it on the native stack, and fails near 2,000 levels.
+ */
+export const WASM_NESTING_DEPTH_MAX = 512;
+/** br_table targets per instruction. */
+export const WASM_BR_TABLE_TARGETS_MAX = 4_096;
+export const WASM_NAME_BYTES_MAX = 256;
+/** 64 KiB pages a module may declare initially, and that memory.grow can reach (16 MiB). */
+export const WASM_MEMORY_INITIAL_PAGES_MAX = 32;
+export const WASM_MEMORY_PAGES_MAX = 256;
+/**
+ * The deterministic stack limit, in frame-cost units (one per parameter, local and operand-stack
+ * slot, plus a fixed cost per frame; a slot takes ~8 bytes of native stack in V8's baseline
+ * tier). 32,768 units stay near 256 KiB of native stack, so even several nested contract calls
+ * end far below V8's ~1 MiB stack: a native overflow never decides a result.
+ */
+export const WASM_STACK_UNITS_MAX = 32_768;
+export const WASM_FRAME_BASE_UNITS = 8;
+/** Gas charged per 64 KiB page that memory.grow adds. */
+export const WASM_GAS_PER_PAGE = 100_000n;
+/** Bumped whenever the instrumenter's output changes: instrumented code is stored under it. */
+export const WASM_INSTRUMENTER_VERSION = 1;
+export const WASM_COST_TABLE_VERSION = 1;

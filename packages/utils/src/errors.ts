@@ -78,6 +78,13 @@ export const ERROR_CODES = {
   P2P_REQUEST_FAILED: 801,
   P2P_PEER_BANNED: 802,
   P2P_STATUS_MISMATCH: 803,
+  // WebAssembly contracts
+  WASM_INVALID: 901,
+  WASM_TRAP: 902,
+  WASM_STACK_LIMIT: 903,
+  WASM_ABORTED: 904,
+  WASM_CALL_DEPTH: 905,
+  WASM_HOST_ERROR: 906,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
