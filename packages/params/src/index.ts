@@ -228,3 +228,23 @@ export const WASM_GAS_PER_PAGE = 100_000n;
 /** Bumped whenever the instrumenter's output changes: instrumented code is stored under it. */
 export const WASM_INSTRUMENTER_VERSION = 1;
 export const WASM_COST_TABLE_VERSION = 1;
+/** App gas is this many wasm gas units: instructions cost ~1 unit, host functions their app gas × this. */
+export const WASM_GAS_MULTIPLIER = 100n;
+/** App gas of every host call, before its per-byte costs. */
+export const WASM_HOST_CALL_GAS = 100n;
+/** App gas per byte a host function copies in or out of contract memory. */
+export const WASM_HOST_BYTE_GAS = 1n;
+export const WASM_SHA256_GAS = 300n;
+export const WASM_ADDRESS_GAS = 400n;
+/** Bytes of a storage key, a stored value, a message or a result crossing the contract boundary. */
+export const WASM_STORAGE_KEY_BYTES_MAX = 4 * 1024;
+export const WASM_STORAGE_VALUE_BYTES_MAX = 128 * 1024;
+export const WASM_MESSAGE_BYTES_MAX = 256 * 1024;
+/** Open storage iterators per contract call. */
+export const WASM_ITERATORS_MAX = 32;
+/** Queries into other contracts, nested (a query that queries …). */
+export const WASM_QUERY_DEPTH_MAX = 4;
+/** Contract calls nested through sub-messages, including a contract calling itself. */
+export const WASM_CALL_DEPTH_MAX = 8;
+/** Debug messages a simulation keeps per call. */
+export const WASM_DEBUG_MESSAGES_MAX = 64;

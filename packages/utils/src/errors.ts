@@ -85,6 +85,8 @@ export const ERROR_CODES = {
   WASM_ABORTED: 904,
   WASM_CALL_DEPTH: 905,
   WASM_HOST_ERROR: 906,
+  WASM_NO_ENTRY_POINT: 907,
+  WASM_CONTRACT_ERROR: 908,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -14,19 +14,10 @@ export function compileModule(bytes: Uint8Array): WebAssembly.Module {
   return new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
 }
 
-/** What a host function can do with the instance that called it. */
-export interface HostContext {
-  /** The caller's linear memory (re-read after every call: memory.grow replaces the buffer). */
-  readonly memory: WebAssembly.Memory;
-  /** Charges the caller's gas; throws TX_OUT_OF_GAS when it runs short. */
-  charge(gas: bigint): void;
-  readonly gasLeft: bigint;
-}
-
 export interface HostFunction {
-  /** Charged before the function runs; per-byte costs are the function's own charge() calls. */
+  /** Charged (in wasm gas) before the function runs; per-byte costs are its own charge() calls. */
   baseGas: bigint;
-  fn: (ctx: HostContext, ...args: WasmValue[]) => WasmValue | undefined;
+  fn: (instance: ContractInstance, ...args: WasmValue[]) => WasmValue | undefined;
 }
 
 /** Host functions by import module and name (the validator's whitelist holds their signatures). */
@@ -42,15 +33,113 @@ class OutOfGas {}
 class StackLimit {}
 
 /**
- * One execution of an instrumented module: a fresh instance (fresh memory and globals) per call,
- * the gas global seeded with the limit and read back when it returns. Host functions read and
- * write that same global, so a host call costs exactly what it charges.
+ * One instance of an instrumented module, made fresh for each contract call (fresh memory and
+ * globals), with the gas global seeded with the limit. Host functions charge that same global,
+ * so a host call costs exactly what it charges, and several exports may be called in turn
+ * (allocate, then the entry point) against one budget.
  *
- * Results are deterministic: out of gas → TX_OUT_OF_GAS, the instrumented stack limit →
- * WASM_STACK_LIMIT, a trap → WASM_TRAP with a canonical message, an error raised by a host
- * function → that error. V8's own stack overflow, or any other JavaScript error, is a VmFault:
- * the node must stop rather than commit a result that another machine might not reproduce.
+ * Failures are deterministic LatticeErrors carrying `meta.gasUsed`: out of gas → TX_OUT_OF_GAS,
+ * the instrumented stack limit → WASM_STACK_LIMIT, a trap → WASM_TRAP with a canonical message,
+ * an error raised by a host function → that error. V8's own stack overflow, or any other
+ * JavaScript error, is a VmFault: the node must stop rather than commit a result that another
+ * machine might not reproduce.
  */
+export class ContractInstance {
+  readonly #exports: WebAssembly.Exports;
+  readonly #gas: WebAssembly.Global;
+  readonly #limit: bigint;
+  /** Exports being executed (host functions may call allocate while the entry point runs). */
+  #depth = 0;
+
+  private constructor(exports: WebAssembly.Exports, limit: bigint) {
+    this.#exports = exports;
+    this.#gas = exports[GAS_GLOBAL_EXPORT] as WebAssembly.Global;
+    this.#limit = limit;
+    this.#gas.value = limit;
+  }
+
+  static create(module: WebAssembly.Module, host: HostImports, gasLimit: bigint): ContractInstance {
+    let self: ContractInstance | undefined;
+    const imports: WebAssembly.Imports = {
+      [HOST_MODULE_INTERNAL]: {
+        [OUT_OF_GAS_IMPORT]: () => self!.#exhaust(),
+        [STACK_LIMIT_IMPORT]: () => {
+          throw new StackLimit();
+        },
+      },
+    };
+    for (const [mod, fns] of Object.entries(host)) {
+      const wrapped: Record<string, (...a: WasmValue[]) => WasmValue | undefined> = {};
+      for (const [name, h] of Object.entries(fns)) {
+        wrapped[name] = (...a: WasmValue[]) => {
+          self!.charge(h.baseGas);
+          return h.fn(self!, ...a);
+        };
+      }
+      imports[mod] = wrapped;
+    }
+    let instance: WebAssembly.Instance;
+    try {
+      instance = new WebAssembly.Instance(module, imports);
+    } catch (e) {
+      throw new VmFault(`instantiating a validated contract module failed: ${(e as Error).message}`, {
+        cause: e,
+      });
+    }
+    self = new ContractInstance(instance.exports, gasLimit);
+    return self;
+  }
+
+  get gasUsed(): bigint {
+    return this.#limit - (this.#gas.value as bigint);
+  }
+
+  get gasLeft(): bigint {
+    return this.#gas.value as bigint;
+  }
+
+  /** Charges wasm gas from a host function; throws (through the contract) when it runs short. */
+  charge(gas: bigint): void {
+    const left = this.#gas.value as bigint;
+    if (left < gas) this.#exhaust();
+    this.#gas.value = left - gas;
+  }
+
+  #exhaust(): never {
+    this.#gas.value = 0n;
+    // Inside wasm the sentinel unwinds the frames and call() reports it; outside, report directly.
+    if (this.#depth > 0) throw new OutOfGas();
+    throw outcomeError(new OutOfGas(), this.#limit, this.gasUsed);
+  }
+
+  /** The contract's linear memory, as it is now (memory.grow replaces the buffer). */
+  get memory(): Uint8Array {
+    return new Uint8Array((this.#exports.memory as WebAssembly.Memory).buffer);
+  }
+
+  has(name: string): boolean {
+    return typeof this.#exports[name] === 'function';
+  }
+
+  /** Calls an export; a failure comes out as a LatticeError with the gas used so far. */
+  call(name: string, args: readonly WasmValue[]): WasmValue | undefined {
+    const fn = this.#exports[name];
+    if (typeof fn !== 'function')
+      throw new LatticeError('WASM_TRAP', `the contract does not export "${name}"`);
+    this.#depth++;
+    try {
+      return (fn as (...a: WasmValue[]) => WasmValue | undefined)(...args);
+    } catch (e) {
+      // A nested call (allocate from a host function) already reported; keep its error.
+      if (this.#depth > 1) throw e;
+      throw outcomeError(e, this.#limit, this.gasUsed);
+    } finally {
+      this.#depth--;
+    }
+  }
+}
+
+/** One export called on a fresh instance: the whole of a call for modules without an ABI. */
 export function callContract(
   module: WebAssembly.Module,
   host: HostImports,
@@ -58,75 +147,18 @@ export function callContract(
   args: readonly WasmValue[],
   gasLimit: bigint,
 ): CallOutcome {
-  let exports: WebAssembly.Exports | undefined;
-  const gasGlobal = (): WebAssembly.Global => exports![GAS_GLOBAL_EXPORT] as WebAssembly.Global;
-  const ctx: HostContext = {
-    get memory() {
-      return exports!.memory as WebAssembly.Memory;
-    },
-    charge(gas: bigint) {
-      const g = gasGlobal();
-      const left = g.value as bigint;
-      if (left < gas) {
-        g.value = 0n;
-        throw new OutOfGas();
-      }
-      g.value = left - gas;
-    },
-    get gasLeft() {
-      return gasGlobal().value as bigint;
-    },
-  };
-  const imports: WebAssembly.Imports = {
-    [HOST_MODULE_INTERNAL]: {
-      [OUT_OF_GAS_IMPORT]: () => {
-        gasGlobal().value = 0n;
-        throw new OutOfGas();
-      },
-      [STACK_LIMIT_IMPORT]: () => {
-        throw new StackLimit();
-      },
-    },
-  };
-  for (const [mod, fns] of Object.entries(host)) {
-    const wrapped: Record<string, (...a: WasmValue[]) => WasmValue | undefined> = {};
-    for (const [name, h] of Object.entries(fns)) {
-      wrapped[name] = (...a: WasmValue[]) => {
-        ctx.charge(h.baseGas);
-        return h.fn(ctx, ...a);
-      };
-    }
-    imports[mod] = wrapped;
-  }
-  let instance: WebAssembly.Instance;
-  try {
-    instance = new WebAssembly.Instance(module, imports);
-  } catch (e) {
-    throw new VmFault(`instantiating a validated contract module failed: ${(e as Error).message}`, {
-      cause: e,
-    });
-  }
-  exports = instance.exports;
-  const fn = exports[entry];
-  if (typeof fn !== 'function') {
-    throw new LatticeError('WASM_TRAP', `the contract does not export "${entry}"`);
-  }
-  gasGlobal().value = gasLimit;
-  const used = () => gasLimit - (gasGlobal().value as bigint);
-  try {
-    const value = (fn as (...a: WasmValue[]) => WasmValue | undefined)(...args);
-    return { value, gasUsed: used() };
-  } catch (e) {
-    throw withGas(outcomeError(e, gasLimit), used());
-  }
+  const instance = ContractInstance.create(module, host, gasLimit);
+  const value = instance.call(entry, args);
+  return { value, gasUsed: instance.gasUsed };
 }
 
-/** The error a failed call reports, with the gas it used (all of it when out of gas). */
-function withGas(e: LatticeError, gasUsed: bigint): LatticeError {
-  return new LatticeError(e.code, e.message, { ...e.meta, gasUsed: gasUsed.toString() });
+/** The LatticeError a failed call reports, with the gas it used. */
+function outcomeError(e: unknown, gasLimit: bigint, gasUsed: bigint): LatticeError {
+  const err = classify(e, gasLimit);
+  return new LatticeError(err.code, err.message, { ...err.meta, gasUsed: gasUsed.toString() });
 }
 
-function outcomeError(e: unknown, gasLimit: bigint): LatticeError {
+function classify(e: unknown, gasLimit: bigint): LatticeError {
   if (e instanceof OutOfGas) {
     return new LatticeError('TX_OUT_OF_GAS', `contract ran out of gas (limit ${gasLimit})`);
   }
@@ -134,6 +166,7 @@ function outcomeError(e: unknown, gasLimit: bigint): LatticeError {
     return new LatticeError('WASM_STACK_LIMIT', 'contract exceeded the call stack limit');
   }
   if (e instanceof LatticeError) return e;
+  if (e instanceof VmFault) throw e;
   if (e instanceof WebAssembly.RuntimeError) {
     return new LatticeError('WASM_TRAP', `contract trapped: ${canonicalTrap(e.message)}`);
   }

@@ -26,6 +26,8 @@ export interface RequiredExport {
   kind: ExportKind;
   /** For functions: the exact signature the host calls it with. */
   sig?: FuncSig;
+  /** May be absent; if present it must match. */
+  optional?: boolean;
 }
 
 export interface ValidationPolicy {
@@ -381,6 +383,7 @@ function dataSection(s: WasmReader): void {
 function checkExports(p: Parsed, policy: ValidationPolicy): void {
   for (const req of policy.requiredExports) {
     const e = p.exports.find((x) => x.name === req.name);
+    if (e === undefined && req.optional) continue;
     if (e === undefined || e.kind !== req.kind) {
       throw invalid('export', `the module must export ${req.kind} "${req.name}"`);
     }
