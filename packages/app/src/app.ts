@@ -1,5 +1,7 @@
-import { fromBinary } from '@bufbuild/protobuf';
+import { create, fromBinary } from '@bufbuild/protobuf';
 import {
+  type CodeInfo,
+  type ContractInfo,
   type Event,
   EventAttributeSchema,
   EventSchema,
@@ -9,6 +11,8 @@ import {
   MetadataSchema,
   signDocBytes,
   txHash,
+  UploadAccess,
+  WasmParamsSchema,
 } from '@lattice/codec';
 import {
   addressBytesFromPublicKey,
@@ -30,6 +34,7 @@ import { type AuthenticatedState, Overlay, type StagedState, type StateReader } 
 import {
   assert,
   ceilDiv,
+  concatBytes,
   equalBytes,
   GenerationalCache,
   LatticeError,
@@ -39,6 +44,7 @@ import {
   toLatticeError,
   utf8,
 } from '@lattice/utils';
+import { VmFault } from '@lattice/vm';
 import { type Coin, decodeAmount } from './amount.ts';
 import { type AppEvent, event } from './events.ts';
 import { GasKV, GasMeter } from './gas.ts';
@@ -49,15 +55,23 @@ import {
   KEY_RESERVE_ADDRESS,
   PREFIX_BALANCE,
   PREFIX_DENOM_METADATA,
+  wasmStorePrefix,
 } from './keys.ts';
 import type { KVStore } from './kv.ts';
 import { type Account, type AccountPubKey, AuthKeeper } from './modules/auth.ts';
 import { BankKeeper } from './modules/bank.ts';
 import { type Misbehaviour, MisbehaviourKeeper, type MisbehaviourRecord } from './modules/misbehaviour.ts';
+import { type BlockInfo, WasmKeeper } from './modules/wasm/keeper.ts';
 import { VerifiedSignatureCache } from './sigcache.ts';
 import { type DecodedTx, decodeTx } from './tx.ts';
 
 const EMPTY_BYTES = new Uint8Array(0);
+
+const UPLOAD_ACCESS = {
+  everybody: UploadAccess.EVERYBODY,
+  governance: UploadAccess.GOVERNANCE,
+  allowlist: UploadAccess.ALLOWLIST,
+} as const;
 
 export type TxMode = 'check' | 'recheck' | 'deliver' | 'simulate';
 
@@ -130,6 +144,7 @@ export class LatticeApp {
   readonly #auth = new AuthKeeper();
   readonly #bank = new BankKeeper(this.#auth);
   readonly #misbehaviour = new MisbehaviourKeeper();
+  readonly #wasm = new WasmKeeper(this.#bank);
   readonly #sigCache = new VerifiedSignatureCache();
   /**
    * A tx decoded at admission is reused when its block executes: the mempool hands the same
@@ -149,6 +164,7 @@ export class LatticeApp {
   #checkState: Overlay;
   #pending: { height: number; staged: StagedState; params: ChainParams } | undefined;
   #checkQueue: Promise<unknown> = Promise.resolve();
+  #lastBlockTimeMs = 0n;
 
   constructor(opts: AppOptions, deps: AppDeps) {
     this.chainId = opts.chainId;
@@ -188,6 +204,13 @@ export class LatticeApp {
     kv.set(KEY_RESERVE_ADDRESS, genesis.drtReserve);
     for (const meta of genesis.denomMetadata) this.#bank.setDenomMetadata(kv, meta);
     for (const b of genesis.balances) this.#bank.mint(kv, b.address, b.coins);
+    this.#wasm.setParams(
+      kv,
+      create(WasmParamsSchema, {
+        uploadAccess: UPLOAD_ACCESS[genesis.wasmUploadAccess],
+        allowlist: genesis.wasmAllowlist,
+      }),
+    );
     this.#auth.ensureAccount(kv, genesis.drtReserve);
     this.#auth.ensureAccount(kv, FEE_COLLECTOR_ADDRESS);
     const height = genesis.initialHeight - 1;
@@ -261,7 +284,7 @@ export class LatticeApp {
   ): CheckTxResult {
     const params = this.#requireParams();
     const overlay = new Overlay(this.#checkState);
-    const out = this.#runTx(overlay, tx, mode, this.#state.height + 1, params);
+    const out = this.#runTx(overlay, tx, mode, this.#nextBlock(), params);
     if (out.error) {
       overlay.discard();
       return { ok: false, error: out.error, hashHex: tx.hashHex };
@@ -289,9 +312,22 @@ export class LatticeApp {
     const params = this.#requireParams();
     const tx = decodeTx(bytes, this.chainId);
     const overlay = new Overlay(this.#checkState);
-    const out = this.#runTx(overlay, tx, 'simulate', this.#state.height + 1, params);
+    const out = this.#runTx(overlay, tx, 'simulate', this.#nextBlock(), params);
     overlay.discard();
     return out;
+  }
+
+  /**
+   * The block admission and simulation assume: the next height, at the last block's time. The
+   * time is not state (an empty block changes nothing); the node tells a restarted app.
+   */
+  #nextBlock(): BlockInfo {
+    return { height: this.#state.height + 1, timeMs: this.#lastBlockTimeMs, chainId: this.chainId };
+  }
+
+  /** The time of the last committed block, for contracts run at admission and in simulations. */
+  setLastBlockTime(ms: bigint): void {
+    this.#lastBlockTimeMs = ms;
   }
 
   #decode(bytes: Uint8Array, knownHash?: Uint8Array): DecodedTx {
@@ -354,6 +390,8 @@ export class LatticeApp {
       `finalizeBlock height ${req.height} after ${this.#state.height}`,
     );
     const block = new Overlay(this.#state);
+    const blockInfo: BlockInfo = { height: req.height, timeMs: req.timeMs, chainId: this.chainId };
+    this.#lastBlockTimeMs = req.timeMs;
     for (const m of req.misbehaviour ?? []) this.#misbehaviour.record(block, m, BigInt(req.height));
     const txResults: ExecTxResult[] = [];
     const txHashes: Uint8Array[] = [];
@@ -368,7 +406,7 @@ export class LatticeApp {
         txHashes.push(txHash(bytes));
         continue;
       }
-      txResults.push(this.#result(this.#runTx(block, tx, 'deliver', req.height, params)));
+      txResults.push(this.#result(this.#runTx(block, tx, 'deliver', blockInfo, params)));
       txHashes.push(tx.hash);
     }
     const staged = this.#state.stage(req.height, block.writes());
@@ -487,6 +525,38 @@ export class LatticeApp {
     return this.#state.prove(key, height);
   }
 
+  // ---- contracts (committed state) ------------------------------------------------------------
+
+  wasmCodeInfo(codeId: bigint, height?: number): CodeInfo | undefined {
+    return this.#wasm.codeInfo(this.#reader(height), codeId);
+  }
+
+  wasmCodeBytes(codeId: bigint): Uint8Array | undefined {
+    return this.#wasm.codeBytes(new Overlay(this.#state), codeId);
+  }
+
+  wasmContractInfo(address: Uint8Array, height?: number): ContractInfo | undefined {
+    return this.#wasm.contractInfo(this.#reader(height), address);
+  }
+
+  wasmContractsByCode(codeId: bigint, startAfter: Uint8Array | undefined, limit: number): string[] {
+    return this.#wasm.contractsByCode(new Overlay(this.#state), codeId, startAfter, limit);
+  }
+
+  /** A contract's query entry point on the latest state, read-only, within `gasLimit` app gas. */
+  wasmSmartQuery(
+    address: Uint8Array,
+    msg: Uint8Array,
+    gasLimit: bigint,
+  ): { value: unknown; gasUsed: bigint } {
+    return this.#wasm.smartQuery(new Overlay(this.#state), address, msg, gasLimit, this.#nextBlock());
+  }
+
+  /** The state key of a contract's storage key, to read or prove it. */
+  wasmStoreKey(address: Uint8Array, key: Uint8Array): Uint8Array {
+    return concatBytes(wasmStorePrefix(address), key);
+  }
+
   /**
    * Supply conservation and balance sanity over the whole committed state. Cheap enough for tests
    * after every block; returns the violations found (empty when all hold).
@@ -578,7 +648,8 @@ export class LatticeApp {
    * Ante handler then messages. Ante effects (fee, sequence, public key) survive a failing
    * message; a failing ante leaves no trace. Every check has its own error code.
    */
-  #runTx(kv: Overlay, tx: DecodedTx, mode: TxMode, height: number, params: ChainParams): TxOutcome {
+  #runTx(kv: Overlay, tx: DecodedTx, mode: TxMode, block: BlockInfo, params: ChainParams): TxOutcome {
+    const height = block.height;
     const simulate = mode === 'simulate';
     const meter = new GasMeter(simulate ? TX_GAS_LIMIT_MAX : tx.gasLimit);
     // Admission never shows events to anyone, so it does not build them.
@@ -598,9 +669,19 @@ export class LatticeApp {
     const msgs = layered ? new Overlay(ante) : ante;
     const msgEvents: AppEvent[] | undefined = wantEvents ? [] : undefined;
     try {
-      const gkv = new GasKV(msgs, meter);
-      for (const m of tx.msgs) m.execute({ kv: gkv, events: msgEvents, bank: this.#bank });
+      const ctx = {
+        kv: new GasKV(msgs, meter),
+        events: msgEvents,
+        bank: this.#bank,
+        store: msgs,
+        meter,
+        block,
+        wasm: this.#wasm,
+      };
+      for (const m of tx.msgs) m.execute(ctx);
     } catch (e) {
+      // A fault of the vm (or of this code) must stop the node, never become a receipt.
+      if (e instanceof VmFault) throw e;
       if (layered) {
         msgs.discard();
         ante.commitToParent();

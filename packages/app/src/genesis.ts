@@ -1,7 +1,7 @@
 import { create } from '@bufbuild/protobuf';
 import { DenomUnitSchema, type Metadata, MetadataSchema } from '@lattice/codec';
 import type { ConsensusTimeouts } from '@lattice/consensus';
-import { getScheme, parseAddress } from '@lattice/crypto';
+import { formatAddress, getScheme, parseAddress } from '@lattice/crypto';
 import {
   BLOCK_BYTES_MAX,
   BLOCK_GAS_MAX,
@@ -34,6 +34,8 @@ export interface GenesisFile {
     };
     drt_reserve: string;
     faucet?: string;
+    /** Who may store contract code: "everybody" (default), "governance" or "allowlist". */
+    wasm?: { upload_access?: string; allowlist?: string[] };
   };
 }
 
@@ -103,7 +105,13 @@ export interface Genesis {
   denomMetadata: Metadata[];
   drtReserve: Uint8Array;
   faucet: Uint8Array | undefined;
+  wasmUploadAccess: WasmUploadAccess;
+  /** Canonical addresses allowed to store code when access is "allowlist". */
+  wasmAllowlist: string[];
 }
+
+export type WasmUploadAccess = 'everybody' | 'governance' | 'allowlist';
+const UPLOAD_ACCESS: readonly WasmUploadAccess[] = ['everybody', 'governance', 'allowlist'];
 
 export const DEFAULT_DENOM_METADATA: GenesisDenomMetadata[] = [
   {
@@ -203,6 +211,12 @@ export function parseGenesis(doc: unknown): Genesis {
   );
   const drtReserve = field('drt_reserve', () => parseAddress(app.drt_reserve));
   const faucet = app.faucet ? field('faucet', () => parseAddress(app.faucet!)) : undefined;
+  const wasmUploadAccess = (app.wasm?.upload_access ?? 'everybody') as WasmUploadAccess;
+  if (!UPLOAD_ACCESS.includes(wasmUploadAccess))
+    fail(`wasm.upload_access must be one of ${UPLOAD_ACCESS.join(', ')}`);
+  const wasmAllowlist = (app.wasm?.allowlist ?? []).map((a, i) =>
+    field(`wasm.allowlist[${i}]`, () => formatAddress(parseAddress(a))),
+  );
   return {
     chainId: g.chain_id,
     genesisTimeMs: BigInt(timeMs),
@@ -216,5 +230,7 @@ export function parseGenesis(doc: unknown): Genesis {
     denomMetadata,
     drtReserve,
     faucet,
+    wasmUploadAccess,
+    wasmAllowlist,
   };
 }

@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import { concatBytes, utf8 } from '@lattice/utils';
+import { concatBytes, u32be, u64be, utf8 } from '@lattice/utils';
 
 /**
  * The state key layout. One prefix byte per record kind keeps modules apart and makes every
@@ -70,3 +70,40 @@ export function moduleAddress(name: string): Uint8Array {
 }
 
 export const FEE_COLLECTOR_ADDRESS = moduleAddress('fee_collector');
+
+// The wasm module. Code bytes are stored once per hash; instrumented code under the hash and the
+// instrumenter and cost-table versions (a new version means new keys, never rewritten old ones).
+export const PREFIX_WASM_CODE = 0x30;
+export const PREFIX_WASM_CODE_BYTES = 0x31;
+export const PREFIX_WASM_INSTRUMENTED = 0x32;
+export const PREFIX_WASM_CONTRACT = 0x33;
+export const PREFIX_WASM_STORE = 0x34;
+export const PREFIX_WASM_CONTRACTS_BY_CODE = 0x35;
+export const KEY_WASM_PARAMS = concatBytes(new Uint8Array([PREFIX_GLOBAL]), utf8('wasm_params'));
+export const KEY_WASM_NEXT_CODE_ID = concatBytes(new Uint8Array([PREFIX_GLOBAL]), utf8('wasm_next_code_id'));
+export const KEY_WASM_NEXT_INSTANCE = concatBytes(
+  new Uint8Array([PREFIX_GLOBAL]),
+  utf8('wasm_next_instance'),
+);
+
+function prefixed(prefix: number, ...parts: Uint8Array[]): Uint8Array {
+  return concatBytes(new Uint8Array([prefix]), ...parts);
+}
+
+export const wasmCodeKey = (codeId: bigint) => prefixed(PREFIX_WASM_CODE, u64be(codeId));
+export const wasmCodeBytesKey = (hash: Uint8Array) => prefixed(PREFIX_WASM_CODE_BYTES, hash);
+export const wasmInstrumentedKey = (hash: Uint8Array, instrumenter: number, costs: number) =>
+  prefixed(PREFIX_WASM_INSTRUMENTED, hash, u32be(instrumenter), u32be(costs));
+export const wasmContractKey = (address: Uint8Array) => prefixed(PREFIX_WASM_CONTRACT, address);
+export const wasmStorePrefix = (address: Uint8Array) => prefixed(PREFIX_WASM_STORE, address);
+export const wasmContractsByCodeKey = (codeId: bigint, address: Uint8Array) =>
+  prefixed(PREFIX_WASM_CONTRACTS_BY_CODE, u64be(codeId), address);
+export const wasmContractsByCodePrefix = (codeId: bigint) =>
+  prefixed(PREFIX_WASM_CONTRACTS_BY_CODE, u64be(codeId));
+
+/** Contract addresses: the hash of the code id and a chain-wide instance counter (no key owns them). */
+export function contractAddress(codeId: bigint, instance: bigint): Uint8Array {
+  return new Uint8Array(
+    hash('sha256', concatBytes(utf8('lattice/wasm/contract'), u64be(codeId), u64be(instance)), 'buffer'),
+  );
+}

@@ -1,74 +1,15 @@
-import { type DescMessage, fromBinary, type MessageShape } from '@bufbuild/protobuf';
+import { fromBinary } from '@bufbuild/protobuf';
 import type { Any } from '@bufbuild/protobuf/wkt';
 import { MsgMultiSendSchema, MsgSendSchema } from '@lattice/codec';
-import { parseAddress } from '@lattice/crypto';
-import { ADDRESS_PARSE_CACHE_SIZE, MULTISEND_IO_MAX } from '@lattice/params';
-import { GenerationalCache, isLatticeError, LatticeError } from '@lattice/utils';
+import { MULTISEND_IO_MAX } from '@lattice/params';
+import { LatticeError } from '@lattice/utils';
 import { addAmounts, type Coin, formatCoins, parseCoins } from './amount.ts';
-import type { AppEvent } from './events.ts';
 import { event } from './events.ts';
-import type { KVStore } from './kv.ts';
-import type { BankKeeper } from './modules/bank.ts';
+import { WASM_HANDLERS } from './modules/wasm/msgs.ts';
+import { type MsgHandler, messageEvent, parseMsgAddress, type ValidatedMsg } from './msg-handler.ts';
 
-export interface MsgContext {
-  kv: KVStore;
-  /** Undefined when nobody will read them (checkTx): building events is not free. */
-  events: AppEvent[] | undefined;
-  bank: BankKeeper;
-}
-
-/** A message after stateless validation: parsed addresses and amounts, ready to execute. */
-export interface ValidatedMsg {
-  typeUrl: string;
-  signer: Uint8Array;
-  /** The signer's canonical bech32m string, for events. */
-  signerText: string;
-  execute(ctx: MsgContext): void;
-}
-
-interface MsgHandler<S extends DescMessage> {
-  schema: S;
-  module: string;
-  validate(msg: MessageShape<S>): ValidatedMsg;
-}
-
-interface ParsedAddress {
-  readonly bytes: Uint8Array;
-  readonly text: string;
-}
-
-/**
- * A bech32m checksum costs microseconds and the same accounts appear in tx after tx. Parsing is a
- * pure function of the string, so a hit is exactly what parsing again would give; the bytes are
- * shared, and nothing writes into address bytes.
- */
-const parsedAddresses = new GenerationalCache<string, ParsedAddress>(ADDRESS_PARSE_CACHE_SIZE);
-
-/**
- * Parses an address inside a message; a malformed one is the sender's fault, not a key error.
- * Returns the bytes and the canonical (lower-case) string, which events reuse.
- */
-export function parseMsgAddress(address: string, field: string): ParsedAddress {
-  const hit = parsedAddresses.get(address);
-  if (hit !== undefined) return hit;
-  try {
-    const parsed: ParsedAddress = Object.freeze({
-      bytes: parseAddress(address),
-      text: address.toLowerCase(),
-    });
-    parsedAddresses.set(address, parsed);
-    return parsed;
-  } catch (e) {
-    if (isLatticeError(e, 'ADDRESS_INVALID')) {
-      throw new LatticeError('TX_INVALID_ADDRESS', `${field}: ${e.message}`, { field });
-    }
-    throw e;
-  }
-}
-
-function messageEvent(typeUrl: string, module: string, sender: string): AppEvent {
-  return event('message', { action: typeUrl, module, sender });
-}
+export type { MsgContext, ValidatedMsg } from './msg-handler.ts';
+export { parseMsgAddress } from './msg-handler.ts';
 
 const msgSend: MsgHandler<typeof MsgSendSchema> = {
   schema: MsgSendSchema,
@@ -157,7 +98,7 @@ const msgMultiSend: MsgHandler<typeof MsgMultiSendSchema> = {
 
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds handlers of different message types
 const HANDLERS = new Map<string, MsgHandler<any>>(
-  [msgSend, msgMultiSend].map((h) => [`/${h.schema.typeName}`, h]),
+  [msgSend, msgMultiSend, ...WASM_HANDLERS].map((h) => [`/${h.schema.typeName}`, h]),
 );
 
 export function knownMessageTypes(): string[] {

@@ -12,6 +12,8 @@ export * from './gen/lattice/tx/v1/tx_pb.js';
 export * from './gen/lattice/types/v1/params_pb.js';
 export * from './gen/lattice/types/v1/results_pb.js';
 export * from './gen/lattice/types/v1/types_pb.js';
+export * from './gen/lattice/wasm/v1/tx_pb.js';
+export * from './gen/lattice/wasm/v1/types_pb.js';
 export * from './merkle.ts';
 export * from './protobuf.ts';
 export * from './results.ts';

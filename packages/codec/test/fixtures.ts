@@ -1,3 +1,4 @@
+import * as codec from '../src/index.ts';
 // Shared sample messages: one populated instance of every schema, and typical txs and blocks.
 import {
   AccountStateSchema,
@@ -330,4 +331,63 @@ export const SAMPLES: { schema: DescMessage; value: Message }[] = [
     }),
   ),
   sample(TxLocationSchema, create(TxLocationSchema, { height: 11n, index: 4 })),
+  sample(
+    codec.MsgStoreCodeSchema,
+    create(codec.MsgStoreCodeSchema, { sender: 'lat1x', wasmByteCode: fill(40, 3) }),
+  ),
+  sample(
+    codec.MsgInstantiateContractSchema,
+    create(codec.MsgInstantiateContractSchema, {
+      sender: 'lat1x',
+      admin: 'lat1y',
+      codeId: 7n,
+      label: 'token',
+      msg: new TextEncoder().encode('{"a":1}'),
+      funds: [coin],
+    }),
+  ),
+  sample(
+    codec.MsgExecuteContractSchema,
+    create(codec.MsgExecuteContractSchema, {
+      sender: 'lat1x',
+      contract: 'lat1c',
+      msg: fill(5, 9),
+      funds: [coin],
+    }),
+  ),
+  sample(
+    codec.MsgMigrateContractSchema,
+    create(codec.MsgMigrateContractSchema, {
+      sender: 'lat1x',
+      contract: 'lat1c',
+      codeId: 8n,
+      msg: fill(3, 1),
+    }),
+  ),
+  sample(
+    codec.MsgUpdateAdminSchema,
+    create(codec.MsgUpdateAdminSchema, { sender: 'lat1x', newAdmin: 'lat1z', contract: 'lat1c' }),
+  ),
+  sample(
+    codec.MsgClearAdminSchema,
+    create(codec.MsgClearAdminSchema, { sender: 'lat1x', contract: 'lat1c' }),
+  ),
+  sample(
+    codec.CodeInfoSchema,
+    create(codec.CodeInfoSchema, { codeHash: fill(32, 4), creator: 'lat1x', size: 100n }),
+  ),
+  sample(
+    codec.ContractInfoSchema,
+    create(codec.ContractInfoSchema, {
+      codeId: 3n,
+      creator: 'lat1x',
+      admin: '',
+      label: 'l',
+      createdHeight: 9n,
+    }),
+  ),
+  sample(
+    codec.WasmParamsSchema,
+    create(codec.WasmParamsSchema, { uploadAccess: codec.UploadAccess.ALLOWLIST, allowlist: ['lat1x'] }),
+  ),
 ];

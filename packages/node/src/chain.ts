@@ -195,6 +195,7 @@ export class Chain {
     this.#lastBlockId = create(BlockIDSchema, { hash: headerHash(block.header!) });
     this.#lastCommit = commit;
     this.#lastTimeMs = timestampToMs(block.header!.time!);
+    this.#app.setLastBlockTime(this.#lastTimeMs);
     const results = this.resultsAt(h);
     assert(results !== undefined, `results missing at tip ${h}`);
     this.#lastResultsHash = resultsHash(results.txResults);

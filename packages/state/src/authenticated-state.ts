@@ -1,6 +1,6 @@
 import { STATE_KEY_MAX_BYTES, STATE_NODE_CACHE_SIZE, STATE_VALUE_MAX_BYTES } from '@lattice/params';
 import { type BinaryDb, heightKey, readHeightKey, type Store } from '@lattice/store';
-import { assert, GenerationalCache, LatticeError } from '@lattice/utils';
+import { assert, compareBytes, GenerationalCache, LatticeError } from '@lattice/utils';
 import { EMPTY_ROOT, RADIX } from './format.ts';
 import { hashBytes, leafHash, nibbleOf, sha256 } from './hash.ts';
 import { keyString } from './key-string.ts';
@@ -20,7 +20,7 @@ import {
 } from './node-codec.ts';
 import type { StateProof, StateProofLevel } from './proof.ts';
 import { applyWrites, type PreparedWrite, type TreeUpdate } from './tree.ts';
-import type { StateReader, StateWrite } from './types.ts';
+import type { KeyRange, StateReader, StateWrite } from './types.ts';
 import { CommittedValueCache } from './value-cache.ts';
 
 /** A new state computed on top of the latest committed one, not yet written. */
@@ -267,6 +267,24 @@ export class AuthenticatedState implements StateReader {
     const leaf =
       at === undefined ? null : { keyHash: hashBytes(at.keyHash), valueHash: hashBytes(at.valueHash) };
     return { height: h, root: rootHash(root), value, proof: { levels, leaf } };
+  }
+
+  /** Latest flat KV entries with keys in [start, end), in key order or reversed. */
+  *range(r: KeyRange): Generator<[Uint8Array, Uint8Array]> {
+    if (r.start !== undefined && r.end !== undefined && compareBytes(r.start, r.end) >= 0) return;
+    // lmdb-js walks a reverse range down from its `start` (inclusive) and would exclude its
+    // `end`: our exclusive upper bound is skipped and our inclusive lower bound checked by hand.
+    const range = r.reverse
+      ? { reverse: true, ...(r.end === undefined ? {} : { start: r.end }) }
+      : {
+          ...(r.start === undefined ? {} : { start: r.start }),
+          ...(r.end === undefined ? {} : { end: r.end }),
+        };
+    for (const { key, value } of this.#kv.getRange(range)) {
+      if (r.reverse && r.end !== undefined && compareBytes(key, r.end) >= 0) continue;
+      if (r.reverse && r.start !== undefined && compareBytes(key, r.start) < 0) return;
+      yield [key, value];
+    }
   }
 
   /** Latest flat KV entries whose key starts with `prefix`, sorted by key bytes. */

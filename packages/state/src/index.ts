@@ -13,5 +13,5 @@ export {
   type StateProofLeaf,
   type StateProofLevel,
 } from './proof.ts';
-export type { StateReader, StateWrite } from './types.ts';
+export type { KeyRange, RangeReader, StateReader, StateWrite } from './types.ts';
 export { verifyStateProof } from './verify.ts';

@@ -1,6 +1,6 @@
 import { assert } from '@lattice/utils';
 import { keyBytes, keyString } from './key-string.ts';
-import type { StateReader, StateWrite } from './types.ts';
+import type { KeyRange, RangeReader, StateReader, StateWrite } from './types.ts';
 
 /**
  * A write cache over a parent reader: tx-level overlays sit on a block-level overlay, which sits
@@ -46,6 +46,39 @@ export class Overlay implements StateReader {
 
   delete(key: Uint8Array): void {
     this.#changes.set(keyString(key), null);
+  }
+
+  /**
+   * Keys in the range as this overlay sees them: its own changes (as they are when the range is
+   * opened) merged over the parent's. The parent must be an Overlay or a RangeReader.
+   */
+  *range(r: KeyRange): Generator<[Uint8Array, Uint8Array]> {
+    const parent = this.#parent as Partial<RangeReader>;
+    assert(typeof parent.range === 'function', 'Overlay.range needs a parent that can list ranges');
+    const lo = r.start === undefined ? undefined : keyString(r.start);
+    const hi = r.end === undefined ? undefined : keyString(r.end);
+    const own = [...this.#changes.entries()].filter(
+      ([k]) => (lo === undefined || k >= lo) && (hi === undefined || k < hi),
+    );
+    own.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    if (r.reverse) own.reverse();
+    const before = (a: string, b: string) => (r.reverse ? a > b : a < b);
+    const below = parent.range(r);
+    let next = below.next();
+    let i = 0;
+    while (i < own.length || !next.done) {
+      const mine = own[i];
+      const theirs = next.done ? undefined : next.value;
+      const theirKey = theirs === undefined ? undefined : keyString(theirs[0]);
+      if (mine !== undefined && (theirKey === undefined || !before(theirKey, mine[0]))) {
+        if (theirKey === mine[0]) next = below.next();
+        i++;
+        if (mine[1] !== null) yield [keyBytes(mine[0]), mine[1]];
+        continue;
+      }
+      yield theirs!;
+      next = below.next();
+    }
   }
 
   /** Moves this overlay's changes into its parent overlay and leaves this one empty. */
