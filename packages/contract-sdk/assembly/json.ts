@@ -68,11 +68,13 @@ export class Value {
     return 0;
   }
 
-  /** A required non-negative amount, written as a decimal string or a number. */
+  /** A required non-negative amount up to u64, written as a decimal string or a number. */
   amount(key: string): u64 {
-    const n = this.int(key);
-    if (n < 0) fail("field `" + key + "` must not be negative");
-    return <u64>n;
+    const v = this.req(key);
+    if (v.kind == STR) return parseUnsigned(v.s, key);
+    if (v.kind == INT && v.i >= 0) return <u64>v.i;
+    fail("field `" + key + "` must be a non-negative integer");
+    return 0;
   }
 
   /** For messages shaped {"variant": {...}}: the one key. */
@@ -97,6 +99,20 @@ export function parseDecimal(s: string, what: string): i64 {
     const next = n * 10 + <i64>(c - 48);
     if (next < n) fail("`" + what + "` is out of range");
     n = next;
+  }
+  return n;
+}
+
+/** A decimal string as u64 (up to 18446744073709551615); anything else aborts. */
+export function parseUnsigned(s: string, what: string): u64 {
+  if (s.length == 0 || s.length > 20) fail("`" + what + "` is not a decimal integer in the u64 range");
+  let n: u64 = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) fail("`" + what + "` is not a decimal integer");
+    const digit = <u64>(c - 48);
+    if (n > (u64.MAX_VALUE - digit) / 10) fail("`" + what + "` is out of the u64 range");
+    n = n * 10 + digit;
   }
   return n;
 }
