@@ -31,9 +31,9 @@ import { errorCodeFromNumber, LatticeError, toHex, utf8 } from '@lattice/utils';
 const CHAIN_ID = 'lattice-harness-1';
 const GENESIS_TIME = '2026-01-01T00:00:00Z';
 const FUNDS = 10n ** 15n;
-/** Gas limit of every harness tx (the chain's maximum tx gas is 100M). */
-const TX_GAS = 50_000_000n;
-const QUERY_GAS = 50_000_000n;
+/** Gas limit of a harness tx unless the call says otherwise (the chain's maximum is 100M). */
+const TX_GAS = 10_000_000n;
+const QUERY_GAS = 10_000_000n;
 
 export interface HarnessAccount {
   name: string;
@@ -153,8 +153,8 @@ export class ContractHarness {
     return this.#app.balance(parseAddress(address), denom);
   }
 
-  storeCode(sender: string, wasm: Uint8Array): bigint {
-    const r = this.#tx(sender, MsgStoreCodeSchema, { sender: this.address(sender), wasmByteCode: wasm });
+  storeCode(sender: string, wasm: Uint8Array, opts: { gas?: bigint } = {}): bigint {
+    const r = this.#tx(sender, MsgStoreCodeSchema, { sender: this.address(sender), wasmByteCode: wasm }, opts.gas ?? 100_000_000n);
     return BigInt(attribute(r, 'store_code', 'code_id'));
   }
 
@@ -162,26 +162,32 @@ export class ContractHarness {
     sender: string,
     codeId: bigint,
     msg: unknown,
-    opts: { label?: string; admin?: string; funds?: Coin[] } = {},
+    opts: { label?: string; admin?: string; funds?: Coin[]; gas?: bigint } = {},
   ): string {
-    const r = this.#tx(sender, MsgInstantiateContractSchema, {
-      sender: this.address(sender),
-      codeId,
-      label: opts.label ?? 'contract',
-      admin: opts.admin ?? '',
-      msg: utf8(JSON.stringify(msg)),
-      funds: coins(opts.funds),
-    });
+    const r = this.#tx(
+      sender,
+      MsgInstantiateContractSchema,
+      {
+        sender: this.address(sender),
+        codeId,
+        label: opts.label ?? 'contract',
+        admin: opts.admin ?? '',
+        msg: utf8(JSON.stringify(msg)),
+        funds: coins(opts.funds),
+      },
+      opts.gas,
+    );
     return attribute(r, 'instantiate', '_contract_address');
   }
 
-  execute(sender: string, contract: string, msg: unknown, opts: { funds?: Coin[] } = {}): TxReceipt {
-    return this.#tx(sender, MsgExecuteContractSchema, {
-      sender: this.address(sender),
-      contract,
-      msg: utf8(JSON.stringify(msg)),
-      funds: coins(opts.funds),
-    });
+  /** Executes a contract; `gas` is the tx's gas limit. A failed tx throws its LatticeError (meta.gasUsed). */
+  execute(sender: string, contract: string, msg: unknown, opts: { funds?: Coin[]; gas?: bigint } = {}): TxReceipt {
+    return this.#tx(
+      sender,
+      MsgExecuteContractSchema,
+      { sender: this.address(sender), contract, msg: utf8(JSON.stringify(msg)), funds: coins(opts.funds) },
+      opts.gas,
+    );
   }
 
   migrate(sender: string, contract: string, codeId: bigint, msg: unknown): TxReceipt {
@@ -208,14 +214,14 @@ export class ContractHarness {
     rmSync(this.#dir, { recursive: true, force: true });
   }
 
-  #tx<S extends DescMessage>(sender: string, schema: S, value: MessageInitShape<S>): TxReceipt {
+  #tx<S extends DescMessage>(sender: string, schema: S, value: MessageInitShape<S>, gas = TX_GAS): TxReceipt {
     const a = this.#account(sender);
     const bytes = buildSignedTx(
       {
         chainId: CHAIN_ID,
         messages: [packAny(schema, create(schema, value))],
         fee: { denom: 'udrt', amount: 0n },
-        gasLimit: TX_GAS,
+        gasLimit: gas,
         sequence: a.sequence,
         accountNumber: a.number,
         ...(a.sequence === 0n ? { publicKey: { algorithm: a.key.alg, key: a.key.publicKey } } : {}),
@@ -226,7 +232,10 @@ export class ContractHarness {
     a.sequence++;
     if (result.code !== 0) {
       const code = errorCodeFromNumber(result.code) ?? 'INTERNAL';
-      throw new LatticeError(code, result.log, { gasUsed: result.gasUsed.toString() });
+      throw new LatticeError(code, result.log, {
+        gasUsed: result.gasUsed.toString(),
+        gasWanted: result.gasWanted.toString(),
+      });
     }
     return {
       height: this.#height,

@@ -228,8 +228,13 @@ export const WASM_GAS_PER_PAGE = 100_000n;
 /** Bumped whenever the instrumenter's output changes: instrumented code is stored under it. */
 export const WASM_INSTRUMENTER_VERSION = 1;
 export const WASM_COST_TABLE_VERSION = 1;
-/** App gas is this many wasm gas units: instructions cost ~1 unit, host functions their app gas × this. */
-export const WASM_GAS_MULTIPLIER = 100n;
+/**
+ * Wasm gas units per app gas. An instruction costs ~1 unit and V8 runs about one instrumented
+ * instruction per nanosecond here, while app gas prices a transfer (~60,000 gas for ~300 µs of
+ * work) at ~5 ns per unit: four units per app gas keeps contract CPU priced like the rest.
+ * Host functions charge their app gas × this.
+ */
+export const WASM_GAS_MULTIPLIER = 4n;
 /** App gas of every host call, before its per-byte costs. */
 export const WASM_HOST_CALL_GAS = 100n;
 /** App gas per byte a host function copies in or out of contract memory. */

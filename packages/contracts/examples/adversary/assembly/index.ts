@@ -1,0 +1,79 @@
+// A contract that misbehaves on request, for the vm's defences: each execute message attacks
+// one limit (gas, stack, memory, storage, call depth, query depth).
+import {
+  Env,
+  executeWith,
+  fail,
+  Info,
+  instantiateWith,
+  Item,
+  Obj,
+  queryContract,
+  queryWith,
+  Response,
+  storageSet,
+  Value,
+} from "@lattice/contract-sdk";
+
+export { allocate, deallocate, interface_version_1 } from "@lattice/contract-sdk";
+
+const SPINS = new Item<i64>("spins");
+let counter: i64 = 0;
+
+function deep(n: i32): i32 {
+  return deep(n + 1) + 1;
+}
+
+function onInstantiate(env: Env, info: Info, msg: Value): Response {
+  return new Response();
+}
+
+function onExecute(env: Env, info: Info, msg: Value): Response {
+  const attack = msg.variant();
+  if (attack == "loop") {
+    while (true) counter++;
+  }
+  if (attack == "recurse") {
+    return new Response().add("depth", deep(0).toString());
+  }
+  if (attack == "grow") {
+    let pages = 0;
+    while (memory.grow(1) != -1) pages++;
+    return new Response().add("pages", pages.toString());
+  }
+  if (attack == "write") {
+    const value = new Uint8Array(100_000);
+    for (let i = 0; i < 1_000; i++) {
+      const key = new Uint8Array(4);
+      store<u32>(key.dataStart, i);
+      storageSet(key, value);
+    }
+    return new Response();
+  }
+  if (attack == "self") {
+    SPINS.save(SPINS.load(0) + 1);
+    return new Response().executeContract(env.contract, "{\"self\":{}}");
+  }
+  fail("unknown attack: " + attack);
+  return new Response();
+}
+
+function onQuery(env: Env, msg: Value): string {
+  if (msg.variant() == "self") {
+    queryContract(env.contract, "{\"self\":{}}");
+    return new Obj().toString();
+  }
+  return new Obj().int("spins", SPINS.load(0)).toString();
+}
+
+export function instantiate(env: usize, info: usize, msg: usize): usize {
+  return instantiateWith(env, info, msg, onInstantiate);
+}
+
+export function execute(env: usize, info: usize, msg: usize): usize {
+  return executeWith(env, info, msg, onExecute);
+}
+
+export function query(env: usize, msg: usize): usize {
+  return queryWith(env, msg, onQuery);
+}
