@@ -5,6 +5,7 @@ import { KEYS_USAGE, keysCommand } from './commands/keys.ts';
 import { QUERY_USAGE, queryCommand } from './commands/query.ts';
 import { faucetCommand, statusCommand } from './commands/status.ts';
 import { TX_USAGE, txCommand } from './commands/tx.ts';
+import { WASM_USAGE, wasmCommand } from './commands/wasm.ts';
 import { Context, GLOBAL_OPTIONS, resolveGlobals } from './context.ts';
 import { Output } from './output.ts';
 
@@ -16,6 +17,7 @@ Commands:
   keys     add | list | show | export | import | delete
   query    balance | account | block | tx | supply
   tx       send
+  wasm     store | instantiate | execute | migrate | query | raw | code-info | contract-info | list
   status   the node's chain, height and validators
   faucet   ADDRESS|KEY   fund an account from a devnet faucet
   devnet   run a local network (what npm start does)
@@ -32,6 +34,8 @@ ${KEYS_USAGE}
 ${QUERY_USAGE}
 
 ${TX_USAGE}
+
+${WASM_USAGE}
 
 ${DEVNET_USAGE}`;
 
@@ -55,6 +59,12 @@ const COMMAND_OPTIONS = {
   'p2p-port': { type: 'string' },
   validators: { type: 'string' },
   reset: { type: 'boolean' },
+  amount: { type: 'string' },
+  label: { type: 'string' },
+  admin: { type: 'string' },
+  limit: { type: 'string' },
+  'start-after': { type: 'string' },
+  'utf8-key': { type: 'string' },
 } as const;
 
 /** Runs one CLI invocation and returns the process exit code. */
@@ -84,6 +94,9 @@ export async function main(argv: string[]): Promise<number> {
         break;
       case 'tx':
         await txCommand(ctx, args, values);
+        break;
+      case 'wasm':
+        await wasmCommand(ctx, args, values);
         break;
       case 'status':
         await statusCommand(ctx);

@@ -1,5 +1,5 @@
 import type { Genesis, LatticeApp } from '@lattice/app';
-import { accountKey, balanceKey, decodeTx } from '@lattice/app';
+import { accountKey, balanceKey, decodeTx, wasmCodeKey, wasmContractKey } from '@lattice/app';
 import { headerHash, timestampToMs, txHash } from '@lattice/codec';
 import {
   addressFromPublicKey,
@@ -7,18 +7,28 @@ import {
   generatePrivateKey,
   getScheme,
   listSchemes,
-  parseAddress,
   schemeByName,
   verifySignature,
 } from '@lattice/crypto';
 import { encodeProof } from '@lattice/state';
 import type { Store } from '@lattice/store';
-import { equalBytes, fromBase64, fromHex, LatticeError, to0x, toHex, utf8 } from '@lattice/utils';
+import { equalBytes, LatticeError, to0x, toHex, utf8 } from '@lattice/utils';
 import type { Chain, CommittedBlock } from './chain.ts';
 import type { Faucet } from './faucet.ts';
 import type { TxIngress } from './ingress.ts';
 import type { Mempool } from './mempool.ts';
 import { type RpcServer, readParams } from './rpc/index.ts';
+import {
+  addressParam,
+  boolParam,
+  heightParam,
+  hexParam,
+  invalid,
+  optionalHeight,
+  stringParam,
+  txParam,
+} from './rpc/param-types.ts';
+import { codeIdParam, registerWasmMethods } from './rpc-wasm.ts';
 import { commitView, eventsView, headerView, isoTime, receiptView, txView } from './views.ts';
 
 export const NODE_VERSION = '0.1.0';
@@ -36,57 +46,6 @@ export interface RpcServices {
   minGasPrice: string;
   /** The BFT engine's view, on nodes that run it. */
   consensus?: () => { height: bigint; round: number; step: string; syncing: boolean; peers: number };
-}
-
-function invalid(message: string): never {
-  throw new LatticeError('RPC_INVALID_PARAMS', message);
-}
-
-function hexParam(v: unknown, what: string, length?: number): Uint8Array {
-  if (typeof v !== 'string') invalid(`${what} must be a 0x-hex string`);
-  const b = fromHex(v, what);
-  if (length !== undefined && b.length !== length) invalid(`${what} must be ${length} bytes`);
-  return b;
-}
-
-/**
- * Raw tx bytes as 0x-hex (the usual form) or base64 (a third smaller on the wire and cheaper to
- * decode, for high-volume submitters). The 0x prefix tells them apart.
- */
-function txParam(v: unknown): Uint8Array {
-  if (typeof v !== 'string') invalid('tx must be a 0x-hex or base64 string');
-  return v.startsWith('0x') ? fromHex(v, 'tx') : fromBase64(v, 'tx');
-}
-
-function addressParam(v: unknown): Uint8Array {
-  if (typeof v !== 'string') invalid('address must be a bech32m string (lat1…)');
-  return parseAddress(v);
-}
-
-/** 'latest', a decimal number or a 0x-hex number; undefined means latest. */
-function heightParam(v: unknown, latest: number): number {
-  if (v === undefined || v === null || v === 'latest') return latest;
-  let n: number;
-  if (typeof v === 'number') n = v;
-  else if (typeof v === 'string' && /^(0x[0-9a-fA-F]+|[0-9]+)$/.test(v)) n = Number(v);
-  else invalid('height must be "latest", a number or a 0x-hex number');
-  if (!Number.isSafeInteger(n) || n < 0) invalid('height must be a non-negative integer');
-  return n;
-}
-
-function optionalHeight(v: unknown, latest: number): number | undefined {
-  return v === undefined || v === null || v === 'latest' ? undefined : heightParam(v, latest);
-}
-
-function boolParam(v: unknown, what: string): boolean {
-  if (v === undefined || v === null) return false;
-  if (typeof v !== 'boolean') invalid(`${what} must be a boolean`);
-  return v;
-}
-
-function stringParam(v: unknown, what: string): string {
-  if (typeof v !== 'string') invalid(`${what} must be a string`);
-  return v;
 }
 
 export function blockJson(s: RpcServices, height: number, fullTx: boolean) {
@@ -270,10 +229,15 @@ export function registerMethods(server: RpcServer, s: RpcServices): void {
       const o = q as Record<string, unknown>;
       if (typeof o.key === 'string') key = hexParam(o.key, 'key');
       else if (typeof o.account === 'string') key = accountKey(addressParam(o.account));
+      else if (o.wasmCode !== undefined) key = wasmCodeKey(codeIdParam(o.wasmCode));
+      else if (typeof o.wasmContract === 'string') key = wasmContractKey(addressParam(o.wasmContract));
       else if (typeof o.balance === 'object' && o.balance !== null) {
         const b = o.balance as Record<string, unknown>;
         key = balanceKey(addressParam(b.address), stringParam(b.denom, 'denom'));
-      } else invalid('query must be a hex key or one of {key}, {account}, {balance: {address, denom}}');
+      } else
+        invalid(
+          'query must be a hex key or one of {key}, {account}, {balance: {address, denom}}, {wasmCode}, {wasmContract}',
+        );
     } else invalid('query must be a hex key or an object');
     const p = s.app.prove(key, optionalHeight(h, latest()));
     return {
@@ -370,6 +334,8 @@ export function registerMethods(server: RpcServer, s: RpcServices): void {
       address: addressFromPublicKey(key.alg, key.publicKey),
     };
   });
+
+  registerWasmMethods(server, s);
 }
 
 /** Subscription topics and what the node publishes on them after every committed block. */

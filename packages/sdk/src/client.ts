@@ -9,6 +9,7 @@ import {
 } from '@lattice/params';
 import { ceilDiv, LatticeError, parseDecimal, to0x } from '@lattice/utils';
 import { JsonRpcTransport } from './rpc.ts';
+import { WasmClient } from './wasm.ts';
 import type { TxSigner } from './signer.ts';
 import { type Subscription, SubscriptionClient, type Topic } from './subscriptions.ts';
 import type {
@@ -58,6 +59,7 @@ export class LatticeClient {
   readonly #url: string;
   #subs: SubscriptionClient | undefined;
   #chainId: string | undefined;
+  #wasm: WasmClient | undefined;
   #minGasPrice: bigint | undefined;
 
   constructor(url: string, opts: { timeoutMs?: number } = {}) {
@@ -75,6 +77,12 @@ export class LatticeClient {
   }
 
   /** Closes the subscription socket, if one was opened. */
+  /** Contract operations and queries. */
+  get wasm(): WasmClient {
+    this.#wasm ??= new WasmClient(this);
+    return this.#wasm;
+  }
+
   async close(): Promise<void> {
     await this.#subs?.close();
     this.#subs = undefined;
@@ -133,7 +141,12 @@ export class LatticeClient {
   }
 
   getProof(
-    query: string | { account: string } | { balance: { address: string; denom: string } },
+    query:
+      | string
+      | { account: string }
+      | { balance: { address: string; denom: string } }
+      | { wasmCode: string }
+      | { wasmContract: string },
     height?: number,
   ): Promise<ProofJson> {
     return this.rpc.call('lat_getProof', height === undefined ? [query] : [query, height]);

@@ -4,3 +4,4 @@ export type * from './signer.ts';
 export * from './subscriptions.ts';
 export type * from './types.ts';
 export * from './wallet.ts';
+export * from './wasm.ts';

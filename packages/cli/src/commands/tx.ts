@@ -1,4 +1,4 @@
-import { parseCoinString, type SendOptions, Wallet } from '@lattice/sdk';
+import { parseCoinString, type ReceiptJson, type SendOptions, Wallet } from '@lattice/sdk';
 import { isErrorCode, LatticeError } from '@lattice/utils';
 import type { Context } from '../context.ts';
 import { formatCoin, formatEvents } from '../format.ts';
@@ -17,6 +17,36 @@ export async function txCommand(ctx: Context, args: string[], flags: Record<stri
     return;
   }
   if (!from || !to || !amount) throw new LatticeError('INVALID_ARGUMENT', 'tx send needs FROM_KEY TO AMOUNT');
+  const opts = sendOptions(flags);
+  const recipient = ctx.resolveAddress(to);
+  const coins = parseCoinString(amount);
+  const wallet = new Wallet(await ctx.keyring.load(from));
+  ctx.out.progress('signing and broadcasting…');
+  const hash = await ctx.client.send(wallet, recipient, coins, opts);
+  const receipt = await awaitReceipt(ctx, hash, flags);
+  if (receipt === undefined) return;
+  ctx.out.result(receipt, () =>
+    [
+      `sent ${coins.map((c) => formatCoin(c.denom, c.amount)).join(', ')} from ${wallet.address} to ${recipient}`,
+      ...receiptLines(hash, receipt),
+    ].join('\n'),
+  );
+}
+
+/** Hash, height, gas, fee and events of a committed tx, for human output. */
+export function receiptLines(hash: string, receipt: ReceiptJson): string[] {
+  return [
+    `tx hash:  ${hash}`,
+    `height:   ${receipt.height}`,
+    `gas used: ${receipt.gasUsed} of ${receipt.gasWanted}`,
+    `fee:      ${receipt.events.find((e) => e.type === 'tx')?.attributes.fee ?? '0udrt'}`,
+    'events:',
+    ...formatEvents(receipt.events),
+  ];
+}
+
+/** The fee and gas flags every transaction command takes. */
+export function sendOptions(flags: Record<string, unknown>): SendOptions {
   const opts: SendOptions = {};
   if (flags.fees !== undefined) {
     const fees = parseCoinString(String(flags.fees));
@@ -36,15 +66,22 @@ export async function txCommand(ctx: Context, args: string[], flags: Record<stri
     opts.gasAdjustmentPercent = BigInt(Math.round(adj * 100));
   }
   if (flags.memo !== undefined) opts.memo = String(flags.memo);
-  const recipient = ctx.resolveAddress(to);
-  const coins = parseCoinString(amount);
-  const wallet = new Wallet(await ctx.keyring.load(from));
-  ctx.out.progress('signing and broadcasting…');
-  const hash = await ctx.client.send(wallet, recipient, coins, opts);
+  return opts;
+}
+
+/**
+ * Waits for a broadcast tx to commit (with progress) and returns its receipt; a failed tx
+ * throws its error code. With --no-wait, prints the hash and returns undefined.
+ */
+export async function awaitReceipt(
+  ctx: Context,
+  hash: string,
+  flags: Record<string, unknown>,
+): Promise<ReceiptJson | undefined> {
   if (flags['no-wait']) {
     ctx.out.endProgress();
     ctx.out.result({ hash }, () => `broadcast ${hash}`);
-    return;
+    return undefined;
   }
   const receipt = await ctx.client.waitForTx(hash, {
     onProgress: (ms) =>
@@ -55,17 +92,8 @@ export async function txCommand(ctx: Context, args: string[], flags: Record<stri
     throw new LatticeError(
       isErrorCode(receipt.codeName) ? receipt.codeName : 'INTERNAL',
       `tx ${hash} was committed at height ${receipt.height} but failed: [${receipt.codeName}] ${receipt.log}`,
+      { gasUsed: receipt.gasUsed, gasWanted: receipt.gasWanted },
     );
   }
-  ctx.out.result(receipt, () =>
-    [
-      `sent ${coins.map((c) => formatCoin(c.denom, c.amount)).join(', ')} from ${wallet.address} to ${recipient}`,
-      `tx hash:  ${hash}`,
-      `height:   ${receipt.height}`,
-      `gas used: ${receipt.gasUsed} of ${receipt.gasWanted}`,
-      `fee:      ${receipt.events.find((e) => e.type === 'tx')?.attributes.fee ?? '0udrt'}`,
-      'events:',
-      ...formatEvents(receipt.events),
-    ].join('\n'),
-  );
+  return receipt;
 }
