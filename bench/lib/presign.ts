@@ -13,7 +13,7 @@ function cachePath(plan: TransferPlan): string {
   mkdirSync(dir, { recursive: true });
   return join(
     dir,
-    `transfers-v2-${plan.chainId}-${plan.accounts}x${plan.txsPerAccount}-${plan.gasLimit}-${plan.fee}.bin`,
+    `transfers-v2-${plan.chainId}-${plan.accounts}x${plan.txsPerAccount}-${plan.gasLimit}-${plan.fee}${plan.token ? `-${plan.token}` : ''}.bin`,
   );
 }
 

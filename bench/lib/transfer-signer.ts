@@ -1,5 +1,5 @@
 import { create } from '@bufbuild/protobuf';
-import { buildSignedTx, CoinSchema, MsgSendSchema, packAny } from '@lattice/codec';
+import { buildSignedTx, CoinSchema, MsgExecuteContractSchema, MsgSendSchema, packAny } from '@lattice/codec';
 import {
   ALG_ML_DSA_44,
   addressFromPublicKey,
@@ -15,6 +15,8 @@ export interface TransferPlan {
   txsPerAccount: number;
   gasLimit: bigint;
   fee: bigint;
+  /** A token contract: each tx then executes its transfer of 1 unit instead of a bank send. */
+  token?: string;
 }
 
 /** Bench account i: a deterministic ML-DSA-44 key, so pre-signed txs can be cached across runs. */
@@ -47,16 +49,29 @@ export function signTransfers(plan: TransferPlan, from: number, to: number): Uin
     const recipient = benchAddress((i + 1) % plan.accounts);
     const txs: Uint8Array[] = [];
     for (let seq = 0; seq < plan.txsPerAccount; seq++) {
-      const msg = create(MsgSendSchema, {
-        fromAddress: sender,
-        toAddress: recipient,
-        amount: [create(CoinSchema, { denom: 'udrt', amount: '1' })],
-      });
+      const message =
+        plan.token === undefined
+          ? packAny(
+              MsgSendSchema,
+              create(MsgSendSchema, {
+                fromAddress: sender,
+                toAddress: recipient,
+                amount: [create(CoinSchema, { denom: 'udrt', amount: '1' })],
+              }),
+            )
+          : packAny(
+              MsgExecuteContractSchema,
+              create(MsgExecuteContractSchema, {
+                sender,
+                contract: plan.token,
+                msg: utf8(JSON.stringify({ transfer: { recipient, amount: '1' } })),
+              }),
+            );
       txs.push(
         buildSignedTx(
           {
             chainId: plan.chainId,
-            messages: [packAny(MsgSendSchema, msg)],
+            messages: [message],
             fee: { denom: 'udrt', amount: plan.fee },
             gasLimit: plan.gasLimit,
             sequence: BigInt(seq),

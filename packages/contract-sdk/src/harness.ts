@@ -154,7 +154,12 @@ export class ContractHarness {
   }
 
   storeCode(sender: string, wasm: Uint8Array, opts: { gas?: bigint } = {}): bigint {
-    const r = this.#tx(sender, MsgStoreCodeSchema, { sender: this.address(sender), wasmByteCode: wasm }, opts.gas ?? 100_000_000n);
+    const r = this.#tx(
+      sender,
+      MsgStoreCodeSchema,
+      { sender: this.address(sender), wasmByteCode: wasm },
+      opts.gas ?? 100_000_000n,
+    );
     return BigInt(attribute(r, 'store_code', 'code_id'));
   }
 
@@ -181,7 +186,12 @@ export class ContractHarness {
   }
 
   /** Executes a contract; `gas` is the tx's gas limit. A failed tx throws its LatticeError (meta.gasUsed). */
-  execute(sender: string, contract: string, msg: unknown, opts: { funds?: Coin[]; gas?: bigint } = {}): TxReceipt {
+  execute(
+    sender: string,
+    contract: string,
+    msg: unknown,
+    opts: { funds?: Coin[]; gas?: bigint } = {},
+  ): TxReceipt {
     return this.#tx(
       sender,
       MsgExecuteContractSchema,

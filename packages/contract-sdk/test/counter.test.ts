@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { isLatticeError } from '@lattice/utils';
-import { CONTRACT_POLICY, compileModule, instrument, runEntryPoint, validateModule } from '@lattice/vm';
+import {
+  CONTRACT_POLICY,
+  type CompiledContract,
+  compileContract,
+  compileModule,
+  instrument,
+  runEntryPoint,
+  validateModule,
+} from '@lattice/vm';
 import { buildContract } from '../src/index.ts';
 import { memoryBackend } from './memory-backend.ts';
 
@@ -16,11 +24,11 @@ const env = json({
 const info = (sender: string) => json({ sender, funds: [] });
 
 describe('the counter contract through ABI v1', () => {
-  let module: WebAssembly.Module;
+  let module: CompiledContract;
   before(async () => {
     const wasm = await buildContract(COUNTER);
     validateModule(wasm, CONTRACT_POLICY);
-    module = compileModule(instrument(wasm));
+    module = compileContract(instrument(wasm));
   });
 
   test('instantiate, execute, query, with state kept between calls', () => {

@@ -16,7 +16,8 @@ export const AMOUNT_MAX = (1n << 256n) - 1n;
 export const AMOUNT_MAX_DIGITS = 78;
 
 // Transactions
-export const TX_BYTES_MAX = 64 * 1024;
+/** CometBFT's default: room for a contract upload (WASM_CODE_BYTES_MAX) with its envelope. */
+export const TX_BYTES_MAX = 1024 * 1024;
 export const TX_MESSAGES_MAX = 64;
 export const TX_MEMO_MAX_BYTES = 256;
 export const TX_SIGNATURES_MAX = 1;

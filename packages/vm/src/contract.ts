@@ -3,7 +3,7 @@ import { assert, LatticeError } from '@lattice/utils';
 import { ENTRY_ARITY, type EntryPoint, INITIALIZE_EXPORT } from './abi.ts';
 import { type ContractBackend, contractHost } from './host-api.ts';
 import { readRegion, writeRegion } from './regions.ts';
-import { ContractInstance } from './runtime.ts';
+import { type CompiledContract, ContractInstance } from './runtime.ts';
 
 export interface EntryResult {
   /** The contract's answer: `{"ok": …}` parsed to its value. */
@@ -18,14 +18,14 @@ export interface EntryResult {
  * Every failure carries `meta.gasUsed`.
  */
 export function runEntryPoint(
-  module: WebAssembly.Module,
+  contract: CompiledContract,
   entry: EntryPoint,
   inputs: readonly Uint8Array[],
   backend: ContractBackend,
   gasLimit: bigint,
 ): EntryResult {
   assert(inputs.length === ENTRY_ARITY[entry], `${entry} takes ${ENTRY_ARITY[entry]} inputs`);
-  const instance = ContractInstance.create(module, contractHost(backend), gasLimit);
+  const instance = ContractInstance.create(contract, contractHost(backend), gasLimit);
   try {
     if (!instance.has(entry)) {
       throw new LatticeError('WASM_NO_ENTRY_POINT', `the contract has no ${entry} entry point`);
@@ -37,6 +37,8 @@ export function runEntryPoint(
   } catch (e) {
     if (!(e instanceof LatticeError) || e.meta.gasUsed !== undefined) throw e;
     throw new LatticeError(e.code, e.message, { ...e.meta, gasUsed: instance.gasUsed.toString() });
+  } finally {
+    instance.dispose();
   }
 }
 

@@ -13,9 +13,11 @@ export { GAS_GLOBAL_EXPORT, instrument } from './instrument.ts';
 export { REGION_BYTES, readRegion, writeRegion } from './regions.ts';
 export {
   type CallOutcome,
+  type CompiledContract,
   ContractInstance,
   callContract,
   canonicalTrap,
+  compileContract,
   compileModule,
   type HostFunction,
   type HostImports,

@@ -6,7 +6,7 @@ import {
 } from '@lattice/params';
 import binaryen from 'binaryen';
 import { expressionCost } from './costs.ts';
-import { withMemoryMaximum } from './memory-limit.ts';
+import { withImportedMemory } from './memory-limit.ts';
 
 /** Names the instrumented module and the runtime agree on. */
 export const GAS_GLOBAL_EXPORT = '__lattice_gas';
@@ -44,11 +44,12 @@ type Info = ReturnType<typeof binaryen.getExpressionInfo> & Record<string, unkno
  *   all go through it) that adds the function's static frame cost to a depth global, calls the
  *   host's stack_limit past WASM_STACK_UNITS_MAX, and subtracts it on return. binaryen then
  *   inlines each body into its thunk (it has exactly one caller), so the cost is not a second call.
- * - memory: its maximum is set to WASM_MEMORY_PAGES_MAX (modules may not declare one).
+ * - memory: imported from the host (`__lattice.memory`, still exported as `memory`) with a
+ *   maximum of WASM_MEMORY_PAGES_MAX (modules may not declare one): see withImportedMemory.
  * The output depends only on the input bytes and the pinned binaryen version.
  */
 export function instrument(bytes: Uint8Array): Uint8Array {
-  const m = binaryen.readBinary(withMemoryMaximum(bytes, WASM_MEMORY_PAGES_MAX));
+  const m = binaryen.readBinary(withImportedMemory(bytes, WASM_MEMORY_PAGES_MAX).bytes);
   try {
     m.setFeatures(FEATURES);
     const originals = definedFunctions(m);

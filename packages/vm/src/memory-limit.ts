@@ -1,7 +1,12 @@
-import { assert } from '@lattice/utils';
+import { assert, concatBytes } from '@lattice/utils';
 import { WasmReader } from './reader.ts';
 
+const IMPORT_SECTION = 2;
 const MEMORY_SECTION = 5;
+
+/** Where the instrumented module finds its memory: the host supplies it (from a pool). */
+export const MEMORY_IMPORT_MODULE = '__lattice';
+export const MEMORY_IMPORT_NAME = 'memory';
 
 function leb(n: number): number[] {
   const out: number[] = [];
@@ -14,33 +19,78 @@ function leb(n: number): number[] {
   return out;
 }
 
+function name(s: string): number[] {
+  const b = new TextEncoder().encode(s);
+  return [...leb(b.length), ...b];
+}
+
+function section(id: number, content: number[]): number[] {
+  return [id, ...leb(content.length), ...content];
+}
+
 /**
- * Rewrites the (validated) module's one memory, declared with a minimum only, to also declare
- * `maxPages`: V8 then refuses to grow it further and memory.grow returns -1, as the spec says.
+ * Rewrites the (validated) module's one memory, defined with a minimum only, into an import of
+ * `__lattice.memory` with that minimum and a maximum of `maxPages`. The host then supplies the
+ * memory: V8 refuses to grow it past the maximum (memory.grow returns -1, as the spec says), and
+ * a zeroed memory from a pool costs a fraction of a fresh one (which reserves its guard region).
+ * The memory stays index 0 and its export stays valid; function indices do not move.
+ * Returns the new bytes and the initial page count.
  */
-export function withMemoryMaximum(bytes: Uint8Array, maxPages: number): Uint8Array {
+export function withImportedMemory(
+  bytes: Uint8Array,
+  maxPages: number,
+): { bytes: Uint8Array; initialPages: number } {
   const r = new WasmReader(bytes, 8);
+  const sections: { id: number; start: number; end: number; contentStart: number }[] = [];
   while (!r.done) {
     const start = r.pos;
     const id = r.byte();
     const size = r.u32();
-    const contentStart = r.pos;
-    if (id !== MEMORY_SECTION) {
-      r.pos += size;
+    sections.push({ id, start, end: r.pos + size, contentStart: r.pos });
+    r.pos += size;
+  }
+  const mem = sections.find((s) => s.id === MEMORY_SECTION);
+  assert(mem !== undefined, 'withImportedMemory needs a module that defines its memory');
+  const m = new WasmReader(bytes, mem.contentStart, mem.end);
+  assert(m.u32() === 1 && m.u32() === 0, 'withImportedMemory needs one memory without a maximum');
+  const initialPages = m.u32();
+  const entry = [
+    ...name(MEMORY_IMPORT_MODULE),
+    ...name(MEMORY_IMPORT_NAME),
+    0x02,
+    0x01,
+    ...leb(initialPages),
+    ...leb(maxPages),
+  ];
+  const out: Uint8Array[] = [bytes.subarray(0, 8)];
+  const imports = sections.find((s) => s.id === IMPORT_SECTION);
+  let importsDone = false;
+  const emitImports = () => {
+    if (importsDone) return;
+    importsDone = true;
+    if (imports === undefined) {
+      out.push(new Uint8Array(section(IMPORT_SECTION, [1, ...entry])));
+      return;
+    }
+    const ir = new WasmReader(bytes, imports.contentStart, imports.end);
+    const count = ir.u32();
+    // The import section is small (WASM_IMPORTS_MAX entries): spreading it is fine.
+    out.push(
+      new Uint8Array(
+        section(IMPORT_SECTION, [...leb(count + 1), ...bytes.subarray(ir.pos, imports.end), ...entry]),
+      ),
+    );
+  };
+  for (const s of sections) {
+    // Custom sections keep their place; the import section goes where it belongs (after types).
+    if (s.id !== 0 && s.id > IMPORT_SECTION) emitImports();
+    if (s.id === IMPORT_SECTION) {
+      emitImports();
       continue;
     }
-    const count = r.u32();
-    const flags = r.u32();
-    assert(count === 1 && flags === 0, 'withMemoryMaximum needs one memory without a maximum');
-    const min = r.u32();
-    assert(r.pos === contentStart + size, 'memory section has trailing bytes');
-    const content = [1, 1, ...leb(min), ...leb(maxPages)];
-    const section = new Uint8Array([MEMORY_SECTION, ...leb(content.length), ...content]);
-    const out = new Uint8Array(bytes.length - (r.pos - start) + section.length);
-    out.set(bytes.subarray(0, start), 0);
-    out.set(section, start);
-    out.set(bytes.subarray(r.pos), start + section.length);
-    return out;
+    if (s.id === MEMORY_SECTION) continue;
+    out.push(bytes.subarray(s.start, s.end));
   }
-  throw new Error('withMemoryMaximum: the module has no memory section');
+  emitImports();
+  return { bytes: concatBytes(...out), initialPages };
 }

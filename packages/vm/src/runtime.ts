@@ -6,12 +6,23 @@ import {
   OUT_OF_GAS_IMPORT,
   STACK_LIMIT_IMPORT,
 } from './instrument.ts';
+import { importedMemoryPages, MEMORY_IMPORT_NAME, returnMemory, takeMemory } from './memory-pool.ts';
 
 export type WasmValue = number | bigint;
 
 /** Compiles module bytes (V8 accepts any byte view; the DOM typings want an ArrayBuffer one). */
 export function compileModule(bytes: Uint8Array): WebAssembly.Module {
   return new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
+}
+
+/** An instrumented module, compiled, with the size of the memory it imports. */
+export interface CompiledContract {
+  module: WebAssembly.Module;
+  memoryPages: number;
+}
+
+export function compileContract(instrumented: Uint8Array): CompiledContract {
+  return { module: compileModule(instrumented), memoryPages: importedMemoryPages(instrumented) };
 }
 
 export interface HostFunction {
@@ -51,17 +62,29 @@ export class ContractInstance {
   /** Exports being executed (host functions may call allocate while the entry point runs). */
   #depth = 0;
 
-  private constructor(exports: WebAssembly.Exports, limit: bigint) {
+  #memory: WebAssembly.Memory | undefined;
+  readonly #pages: number;
+
+  private constructor(
+    exports: WebAssembly.Exports,
+    limit: bigint,
+    memory: WebAssembly.Memory,
+    pages: number,
+  ) {
     this.#exports = exports;
+    this.#memory = memory;
+    this.#pages = pages;
     this.#gas = exports[GAS_GLOBAL_EXPORT] as WebAssembly.Global;
     this.#limit = limit;
     this.#gas.value = limit;
   }
 
-  static create(module: WebAssembly.Module, host: HostImports, gasLimit: bigint): ContractInstance {
+  static create(contract: CompiledContract, host: HostImports, gasLimit: bigint): ContractInstance {
     let self: ContractInstance | undefined;
+    const memory = takeMemory(contract.memoryPages);
     const imports: WebAssembly.Imports = {
       [HOST_MODULE_INTERNAL]: {
+        [MEMORY_IMPORT_NAME]: memory,
         [OUT_OF_GAS_IMPORT]: () => self!.#exhaust(),
         [STACK_LIMIT_IMPORT]: () => {
           throw new StackLimit();
@@ -80,14 +103,21 @@ export class ContractInstance {
     }
     let instance: WebAssembly.Instance;
     try {
-      instance = new WebAssembly.Instance(module, imports);
+      instance = new WebAssembly.Instance(contract.module, imports);
     } catch (e) {
       throw new VmFault(`instantiating a validated contract module failed: ${(e as Error).message}`, {
         cause: e,
       });
     }
-    self = new ContractInstance(instance.exports, gasLimit);
+    self = new ContractInstance(instance.exports, gasLimit, memory, contract.memoryPages);
     return self;
+  }
+
+  /** The call is over: its memory goes back to the pool if it never grew. */
+  dispose(): void {
+    if (this.#memory === undefined) return;
+    returnMemory(this.#memory, this.#pages);
+    this.#memory = undefined;
   }
 
   get gasUsed(): bigint {
@@ -141,15 +171,19 @@ export class ContractInstance {
 
 /** One export called on a fresh instance: the whole of a call for modules without an ABI. */
 export function callContract(
-  module: WebAssembly.Module,
+  contract: CompiledContract,
   host: HostImports,
   entry: string,
   args: readonly WasmValue[],
   gasLimit: bigint,
 ): CallOutcome {
-  const instance = ContractInstance.create(module, host, gasLimit);
-  const value = instance.call(entry, args);
-  return { value, gasUsed: instance.gasUsed };
+  const instance = ContractInstance.create(contract, host, gasLimit);
+  try {
+    const value = instance.call(entry, args);
+    return { value, gasUsed: instance.gasUsed };
+  } finally {
+    instance.dispose();
+  }
 }
 
 /** The LatticeError a failed call reports, with the gas it used. */

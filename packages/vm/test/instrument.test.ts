@@ -4,6 +4,7 @@ import { WASM_GAS_PER_PAGE, WASM_MEMORY_PAGES_MAX, WASM_NESTING_DEPTH_MAX } from
 import { isLatticeError, LatticeError } from '@lattice/utils';
 import {
   callContract,
+  compileContract,
   compileModule,
   type HostImports,
   instrument,
@@ -66,7 +67,7 @@ const HOST: HostImports = {
 
 validateModule(SOURCE, TEST_POLICY);
 const plain = compileModule(SOURCE);
-const metered = compileModule(instrument(SOURCE));
+const metered = compileContract(instrument(SOURCE));
 
 function runPlain(entry: string, arg: number): number {
   const imports = { env: { log: () => undefined, add: (a: bigint, b: bigint) => a + b } };
@@ -181,7 +182,7 @@ describe('instrumented execution', () => {
     validateModule(deep, TEST_POLICY);
     // Called from 3,000 JavaScript frames down, as a busy node might.
     const nested = (d: number): Uint8Array => (d === 0 ? instrument(deep) : nested(d - 1));
-    const m = compileModule(nested(3_000));
+    const m = compileContract(nested(3_000));
     assert.equal(callContract(m, {}, 'run', [1], GAS).value, WASM_NESTING_DEPTH_MAX - 7);
   });
 });

@@ -22,8 +22,9 @@ import type { Overlay } from '@lattice/state';
 import { LatticeError, LruCache, readU64be, u64be, utf8 } from '@lattice/utils';
 import {
   CONTRACT_POLICY,
+  type CompiledContract,
   type ContractBackend,
-  compileModule,
+  compileContract,
   type EntryPoint,
   instrument,
   runEntryPoint,
@@ -91,7 +92,7 @@ function codeHash(wasm: Uint8Array): Uint8Array {
  */
 export class WasmKeeper {
   readonly #bank: BankKeeper;
-  readonly #modules = new LruCache<string, WebAssembly.Module>(MODULE_CACHE_MAX);
+  readonly #modules = new LruCache<string, CompiledContract>(MODULE_CACHE_MAX);
 
   constructor(bank: BankKeeper) {
     this.#bank = bank;
@@ -169,7 +170,7 @@ export class WasmKeeper {
   }
 
   /** The compiled instrumented module of a code (instrumented again if this version has not yet). */
-  #module(kv: KVStore, code: CodeInfo): WebAssembly.Module {
+  #module(kv: KVStore, code: CodeInfo): CompiledContract {
     const key = this.#instrumentedKey(code.codeHash);
     const cacheKey = Buffer.from(key).toString('hex');
     const hit = this.#modules.get(cacheKey);
@@ -181,7 +182,7 @@ export class WasmKeeper {
       instrumented = instrument(wasm);
       kv.set(key, instrumented);
     }
-    const module = compileModule(instrumented);
+    const module = compileContract(instrumented);
     this.#modules.set(cacheKey, module);
     return module;
   }
