@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { startTestNet, type TestNet } from '../../node/test/harness.ts';
 import { lattice } from './run-cli.ts';
-
-const CLI = fileURLToPath(new URL('../bin/lattice.ts', import.meta.url));
 
 /**
  * Acceptance: through the real `lattice` CLI against a running node — new key from a mnemonic,

@@ -6,7 +6,6 @@ import {
   CONTRACT_POLICY,
   type CompiledContract,
   compileContract,
-  compileModule,
   instrument,
   runEntryPoint,
   validateModule,

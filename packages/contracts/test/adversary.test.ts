@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ContractHarness } from '@lattice/contract-sdk';
-import { WASM_CALL_DEPTH_MAX, WASM_GAS_MULTIPLIER, WASM_GAS_PER_PAGE, WASM_MEMORY_PAGES_MAX } from '@lattice/params';
+import {
+  WASM_CALL_DEPTH_MAX,
+  WASM_GAS_MULTIPLIER,
+  WASM_GAS_PER_PAGE,
+  WASM_MEMORY_PAGES_MAX,
+} from '@lattice/params';
 import { isLatticeError, type LatticeError } from '@lattice/utils';
-import { example } from './build.ts';
+import { example } from './helpers.ts';
 
 function failure(fn: () => unknown): LatticeError {
   try {
@@ -43,7 +48,10 @@ describe('adversarial contracts end in a deterministic error, and the chain goes
     const pages = Number(r.events.find((e) => e.type === 'wasm')!.attributes.pages);
     assert.ok(pages > 0 && pages < WASM_MEMORY_PAGES_MAX, `grew ${pages} pages before the limit`);
     assert.ok(r.gasUsed >= (BigInt(pages) * WASM_GAS_PER_PAGE) / WASM_GAS_MULTIPLIER);
-    assert.equal(failure(() => h.execute('alice', bad, { grow: {} }, { gas: 1_000_000n })).code, 'TX_OUT_OF_GAS');
+    assert.equal(
+      failure(() => h.execute('alice', bad, { grow: {} }, { gas: 1_000_000n })).code,
+      'TX_OUT_OF_GAS',
+    );
   });
 
   test('huge storage writes run out of gas and leave nothing behind', () => {
@@ -61,7 +69,10 @@ describe('adversarial contracts end in a deterministic error, and the chain goes
   });
 
   test('a contract querying itself stops at the query depth limit', () => {
-    assert.throws(() => h.query(bad, { self: {} }), (e: unknown) => isLatticeError(e, 'WASM_ABORTED') && /deeper/.test(e.message));
+    assert.throws(
+      () => h.query(bad, { self: {} }),
+      (e: unknown) => isLatticeError(e, 'WASM_ABORTED') && /deeper/.test(e.message),
+    );
   });
 
   test('after all of it, ordinary calls still work', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ContractHarness } from '@lattice/contract-sdk';
 import { isLatticeError } from '@lattice/utils';
-import { example } from './build.ts';
+import { example } from './helpers.ts';
 
 describe('counter (through the real app)', () => {
   let h: ContractHarness;

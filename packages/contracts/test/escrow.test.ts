@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ContractHarness } from '@lattice/contract-sdk';
-import { isLatticeError } from '@lattice/utils';
-import { example } from './build.ts';
-
-const aborted = (pattern: RegExp) => (e: unknown) => isLatticeError(e, 'WASM_ABORTED') && pattern.test(e.message);
+import { aborted, example } from './helpers.ts';
 
 describe('time-locked escrow', () => {
   let h: ContractHarness;
@@ -19,7 +16,11 @@ describe('time-locked escrow', () => {
     h.instantiate(
       'alice',
       codeId,
-      { arbiter: h.address('judge'), recipient: h.address('bob'), release_height: String(h.height + releaseIn) },
+      {
+        arbiter: h.address('judge'),
+        recipient: h.address('bob'),
+        release_height: String(h.height + releaseIn),
+      },
       { funds: [{ denom: 'udrt', amount: 5_000n }] },
     );
 
@@ -49,7 +50,12 @@ describe('time-locked escrow', () => {
 
   test('an unfunded or already-due escrow is refused at instantiation', () => {
     assert.throws(
-      () => h.instantiate('alice', codeId, { arbiter: h.address('judge'), recipient: h.address('bob'), release_height: '999' }),
+      () =>
+        h.instantiate('alice', codeId, {
+          arbiter: h.address('judge'),
+          recipient: h.address('bob'),
+          release_height: '999',
+        }),
       aborted(/must be funded/),
     );
     assert.throws(

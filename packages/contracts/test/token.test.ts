@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ContractHarness } from '@lattice/contract-sdk';
-import { isLatticeError } from '@lattice/utils';
-import { example } from './build.ts';
-
-const aborted = (pattern: RegExp) => (e: unknown) => isLatticeError(e, 'WASM_ABORTED') && pattern.test(e.message);
+import { aborted, example } from './helpers.ts';
 
 describe('token', () => {
   let h: ContractHarness;
@@ -12,7 +9,8 @@ describe('token', () => {
   let alice: string;
   let bob: string;
   let carol: string;
-  const balance = (who: string) => (h.query(token, { balance: { address: who } }) as { balance: string }).balance;
+  const balance = (who: string) =>
+    (h.query(token, { balance: { address: who } }) as { balance: string }).balance;
 
   before(async () => {
     h = ContractHarness.create(['alice', 'bob', 'carol']);
@@ -41,12 +39,27 @@ describe('token', () => {
   test('transfer moves balances and emits the transfer attributes', () => {
     const r = h.execute('alice', token, { transfer: { recipient: bob, amount: '250' } });
     const wasm = r.events.find((e) => e.type === 'wasm')!;
-    assert.deepEqual(wasm.attributes, { _contract_address: token, action: 'transfer', from: alice, to: bob, amount: '250' });
+    assert.deepEqual(wasm.attributes, {
+      _contract_address: token,
+      action: 'transfer',
+      from: alice,
+      to: bob,
+      amount: '250',
+    });
     assert.equal(balance(alice), '750');
     assert.equal(balance(bob), '250');
-    assert.throws(() => h.execute('bob', token, { transfer: { recipient: carol, amount: '251' } }), aborted(/insufficient balance/));
-    assert.throws(() => h.execute('bob', token, { transfer: { recipient: 'lat1nope', amount: '1' } }), aborted(/not a valid address/));
-    assert.throws(() => h.execute('bob', token, { transfer: { recipient: carol, amount: '0' } }), aborted(/positive/));
+    assert.throws(
+      () => h.execute('bob', token, { transfer: { recipient: carol, amount: '251' } }),
+      aborted(/insufficient balance/),
+    );
+    assert.throws(
+      () => h.execute('bob', token, { transfer: { recipient: 'lat1nope', amount: '1' } }),
+      aborted(/not a valid address/),
+    );
+    assert.throws(
+      () => h.execute('bob', token, { transfer: { recipient: carol, amount: '0' } }),
+      aborted(/positive/),
+    );
     assert.equal(balance(bob), '250', 'failed transfers change nothing');
   });
 
@@ -67,16 +80,25 @@ describe('token', () => {
   });
 
   test('only the minter mints; mint and burn move the total supply', () => {
-    assert.throws(() => h.execute('bob', token, { mint: { recipient: bob, amount: '5' } }), aborted(/only the minter/));
+    assert.throws(
+      () => h.execute('bob', token, { mint: { recipient: bob, amount: '5' } }),
+      aborted(/only the minter/),
+    );
     const r = h.execute('alice', token, { mint: { recipient: bob, amount: '5' } });
     assert.equal(r.events.find((e) => e.type === 'wasm-supply')?.attributes.total_supply, '1005');
     h.execute('bob', token, { burn: { amount: '5' } });
     assert.equal((h.query(token, { token_info: {} }) as { total_supply: string }).total_supply, '1000');
-    assert.throws(() => h.execute('alice', token, { mint: { recipient: bob, amount: '18446744073709551615' } }), aborted(/overflows/));
+    assert.throws(
+      () => h.execute('alice', token, { mint: { recipient: bob, amount: '18446744073709551615' } }),
+      aborted(/overflows/),
+    );
   });
 
   test('balances add up to the total supply', () => {
     const sum = [alice, bob, carol].map((a) => BigInt(balance(a))).reduce((x, y) => x + y, 0n);
-    assert.equal(sum.toString(), (h.query(token, { token_info: {} }) as { total_supply: string }).total_supply);
+    assert.equal(
+      sum.toString(),
+      (h.query(token, { token_info: {} }) as { total_supply: string }).total_supply,
+    );
   });
 });

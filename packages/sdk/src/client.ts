@@ -9,7 +9,6 @@ import {
 } from '@lattice/params';
 import { ceilDiv, LatticeError, parseDecimal, to0x } from '@lattice/utils';
 import { JsonRpcTransport } from './rpc.ts';
-import { WasmClient } from './wasm.ts';
 import type { TxSigner } from './signer.ts';
 import { type Subscription, SubscriptionClient, type Topic } from './subscriptions.ts';
 import type {
@@ -22,6 +21,7 @@ import type {
   StatusJson,
   TxJson,
 } from './types.ts';
+import { WasmClient } from './wasm.ts';
 
 export interface SendOptions {
   /** Explicit fee in udrt; default: gas × the node's minimum gas price. */

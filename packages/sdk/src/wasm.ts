@@ -79,7 +79,12 @@ export class WasmClient {
     return this.#send(signer, packAny(MsgInstantiateContractSchema, m), opts);
   }
 
-  execute(signer: TxSigner, contract: string, msg: unknown, opts: SendOptions & { funds?: Coin[] } = {}): Promise<string> {
+  execute(
+    signer: TxSigner,
+    contract: string,
+    msg: unknown,
+    opts: SendOptions & { funds?: Coin[] } = {},
+  ): Promise<string> {
     const m = create(MsgExecuteContractSchema, {
       sender: signer.address,
       contract,
@@ -89,7 +94,13 @@ export class WasmClient {
     return this.#send(signer, packAny(MsgExecuteContractSchema, m), opts);
   }
 
-  migrate(signer: TxSigner, contract: string, codeId: bigint, msg: unknown, opts: SendOptions = {}): Promise<string> {
+  migrate(
+    signer: TxSigner,
+    contract: string,
+    codeId: bigint,
+    msg: unknown,
+    opts: SendOptions = {},
+  ): Promise<string> {
     const m = create(MsgMigrateContractSchema, { sender: signer.address, contract, codeId, msg: json(msg) });
     return this.#send(signer, packAny(MsgMigrateContractSchema, m), opts);
   }
@@ -139,7 +150,10 @@ export class WasmClient {
     const header = await this.#nextHeader(Number(p.height), opts.waitMs ?? 10_000);
     const root = fromHex(p.root, 'root');
     if (header.appHash.toLowerCase() !== p.root.toLowerCase()) {
-      throw new LatticeError('STATE_CORRUPT', `proof root ${p.root} is not the app hash ${header.appHash} of block ${header.height}`);
+      throw new LatticeError(
+        'STATE_CORRUPT',
+        `proof root ${p.root} is not the app hash ${header.appHash} of block ${header.height}`,
+      );
     }
     const value = p.value === null ? undefined : fromHex(p.value, 'value');
     if (!verifyStateProof(root, fromHex(p.key, 'key'), value, decodeProof(fromHex(p.proof, 'proof')))) {

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { buildContract } from '@lattice/contract-sdk';
+import { isLatticeError } from '@lattice/utils';
 
 const built = new Map<string, Promise<Uint8Array>>();
 
@@ -12,3 +13,7 @@ export function example(name: string): Promise<Uint8Array> {
   }
   return p;
 }
+
+/** For assert.throws: the contract aborted with a message matching `pattern`. */
+export const aborted = (pattern: RegExp) => (e: unknown) =>
+  isLatticeError(e, 'WASM_ABORTED') && pattern.test(e.message);
