@@ -678,7 +678,8 @@ export class LatticeApp {
         block,
         wasm: this.#wasm,
       };
-      for (const m of tx.msgs) m.execute(ctx);
+      const admission = mode === 'check' || mode === 'recheck';
+      for (const m of tx.msgs) if (!admission || m.checkExecutes !== false) m.execute(ctx);
     } catch (e) {
       // A fault of the vm (or of this code) must stop the node, never become a receipt.
       if (e instanceof VmFault) throw e;

@@ -32,6 +32,12 @@ export interface ValidatedMsg {
   /** The signer's canonical bech32m string, for events. */
   signerText: string;
   execute(ctx: MsgContext): void;
+  /**
+   * False for messages admission must not run (contract calls): a call that fails in the
+   * mempool would cost every node its execution and its sender nothing, so such messages are
+   * checked statelessly at admission and run only in blocks (and simulations), where gas is paid.
+   */
+  readonly checkExecutes?: boolean;
 }
 
 export interface MsgHandler<S extends DescMessage> {

@@ -16,14 +16,14 @@ import {
   OutputSchema,
   packAny,
 } from '@lattice/codec';
-import { AuthenticatedState } from '@lattice/state';
 import { Store } from '@lattice/store';
-import { isLatticeError, toHex } from '@lattice/utils';
+import { isLatticeError } from '@lattice/utils';
 import { homePaths } from '../src/config.ts';
 import { replayChain } from '../src/replay.ts';
 import {
   FUNDED_UDRT,
   hex,
+  rootsOf,
   sendTx,
   startTestNet,
   type TestAccount,
@@ -74,23 +74,6 @@ async function latticed(args: string[]): Promise<{ code: number; stdout: string;
       stdout: err.stdout ?? '',
       stderr: err.stderr ?? '',
     };
-  }
-}
-
-/** App hash of every height 0..tip from a store holding a committed state. */
-async function rootsOf(dataDir: string, tip: number): Promise<string[]> {
-  const store = Store.open({ path: dataDir, noSync: true });
-  try {
-    const state = new AuthenticatedState({ store });
-    const out: string[] = [];
-    for (let h = 0; h <= tip; h++) {
-      const root = state.rootAt(h);
-      assert.ok(root, `no state root at height ${h} in ${dataDir}`);
-      out.push(toHex(root));
-    }
-    return out;
-  } finally {
-    await store.close();
   }
 }
 

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,9 @@ import {
   privateKeyFromSeed,
   SIGN_CONTEXT_TX,
 } from '@lattice/crypto';
-import { silentLogger } from '@lattice/utils';
+import { AuthenticatedState } from '@lattice/state';
+import { Store } from '@lattice/store';
+import { silentLogger, toHex } from '@lattice/utils';
 import { type InitResult, initHome } from '../src/init.ts';
 import { LatticeNode } from '../src/node.ts';
 
@@ -143,4 +146,21 @@ export function sendTx(o: SendTxOptions, tweak?: (u: UnsignedTx) => void): Uint8
 
 export function hex(b: Uint8Array): string {
   return `0x${Buffer.from(b).toString('hex')}`;
+}
+
+/** App hash of every height 0..tip from a store holding a committed state. */
+export async function rootsOf(dataDir: string, tip: number): Promise<string[]> {
+  const store = Store.open({ path: dataDir, noSync: true });
+  try {
+    const state = new AuthenticatedState({ store });
+    const out: string[] = [];
+    for (let h = 0; h <= tip; h++) {
+      const root = state.rootAt(h);
+      assert.ok(root, `no state root at height ${h} in ${dataDir}`);
+      out.push(toHex(root));
+    }
+    return out;
+  } finally {
+    await store.close();
+  }
 }

@@ -65,6 +65,7 @@ const storeCode: MsgHandler<typeof MsgStoreCodeSchema> = {
       typeUrl: typeUrl(MsgStoreCodeSchema),
       signer: sender.bytes,
       signerText: sender.text,
+      checkExecutes: false,
       execute(ctx) {
         const { codeId, hash } = ctx.wasm.storeCode(ctx.kv, ctx.meter, sender.text, msg.wasmByteCode);
         ctx.events?.push(
@@ -94,6 +95,7 @@ const instantiate: MsgHandler<typeof MsgInstantiateContractSchema> = {
       typeUrl: typeUrl(MsgInstantiateContractSchema),
       signer: sender.bytes,
       signerText: sender.text,
+      checkExecutes: false,
       execute(ctx) {
         ctx.events?.push(messageEvent(this.typeUrl, 'wasm', sender.text));
         ctx.wasm.instantiate(callContext(ctx), {
@@ -121,6 +123,7 @@ const execute: MsgHandler<typeof MsgExecuteContractSchema> = {
       typeUrl: typeUrl(MsgExecuteContractSchema),
       signer: sender.bytes,
       signerText: sender.text,
+      checkExecutes: false,
       execute(ctx) {
         ctx.events?.push(messageEvent(this.typeUrl, 'wasm', sender.text));
         ctx.wasm.execute(callContext(ctx), {
@@ -145,6 +148,7 @@ const migrate: MsgHandler<typeof MsgMigrateContractSchema> = {
       typeUrl: typeUrl(MsgMigrateContractSchema),
       signer: sender.bytes,
       signerText: sender.text,
+      checkExecutes: false,
       execute(ctx) {
         ctx.events?.push(messageEvent(this.typeUrl, 'wasm', sender.text));
         ctx.wasm.migrate(callContext(ctx), {
@@ -169,6 +173,7 @@ const updateAdmin: MsgHandler<typeof MsgUpdateAdminSchema> = {
       typeUrl: typeUrl(MsgUpdateAdminSchema),
       signer: sender.bytes,
       signerText: sender.text,
+      checkExecutes: false,
       execute(ctx) {
         ctx.events?.push(messageEvent(this.typeUrl, 'wasm', sender.text));
         ctx.wasm.setAdmin(callContext(ctx), {
@@ -191,6 +196,7 @@ const clearAdmin: MsgHandler<typeof MsgClearAdminSchema> = {
       typeUrl: typeUrl(MsgClearAdminSchema),
       signer: sender.bytes,
       signerText: sender.text,
+      checkExecutes: false,
       execute(ctx) {
         ctx.events?.push(messageEvent(this.typeUrl, 'wasm', sender.text));
         ctx.wasm.setAdmin(callContext(ctx), { sender: sender.text, contract: contract.bytes, admin: '' });
