@@ -6,7 +6,7 @@ import {
 } from '@lattice/params';
 import binaryen from 'binaryen';
 import { expressionCost } from './costs.ts';
-import { withImportedMemory } from './memory-limit.ts';
+import { hasMemory, withImportedMemory } from './memory-limit.ts';
 
 /** Names the instrumented module and the runtime agree on. */
 export const GAS_GLOBAL_EXPORT = '__lattice_gas';
@@ -49,7 +49,9 @@ type Info = ReturnType<typeof binaryen.getExpressionInfo> & Record<string, unkno
  * The output depends only on the input bytes and the pinned binaryen version.
  */
 export function instrument(bytes: Uint8Array): Uint8Array {
-  const m = binaryen.readBinary(withImportedMemory(bytes, WASM_MEMORY_PAGES_MAX).bytes);
+  const m = binaryen.readBinary(
+    hasMemory(bytes) ? withImportedMemory(bytes, WASM_MEMORY_PAGES_MAX).bytes : bytes,
+  );
   try {
     m.setFeatures(FEATURES);
     const originals = definedFunctions(m);

@@ -28,6 +28,18 @@ function section(id: number, content: number[]): number[] {
   return [id, ...leb(content.length), ...content];
 }
 
+/** Whether the module defines a memory (contracts always do; spec-test modules may not). */
+export function hasMemory(bytes: Uint8Array): boolean {
+  const r = new WasmReader(bytes, 8);
+  while (!r.done) {
+    const id = r.byte();
+    const size = r.u32();
+    if (id === MEMORY_SECTION) return true;
+    r.pos += size;
+  }
+  return false;
+}
+
 /**
  * Rewrites the (validated) module's one memory, defined with a minimum only, into an import of
  * `__lattice.memory` with that minimum and a maximum of `maxPages`. The host then supplies the

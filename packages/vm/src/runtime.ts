@@ -15,10 +15,10 @@ export function compileModule(bytes: Uint8Array): WebAssembly.Module {
   return new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
 }
 
-/** An instrumented module, compiled, with the size of the memory it imports. */
+/** An instrumented module, compiled, with the size of the memory it imports (none: test modules). */
 export interface CompiledContract {
   module: WebAssembly.Module;
-  memoryPages: number;
+  memoryPages: number | undefined;
 }
 
 export function compileContract(instrumented: Uint8Array): CompiledContract {
@@ -68,7 +68,7 @@ export class ContractInstance {
   private constructor(
     exports: WebAssembly.Exports,
     limit: bigint,
-    memory: WebAssembly.Memory,
+    memory: WebAssembly.Memory | undefined,
     pages: number,
   ) {
     this.#exports = exports;
@@ -81,10 +81,11 @@ export class ContractInstance {
 
   static create(contract: CompiledContract, host: HostImports, gasLimit: bigint): ContractInstance {
     let self: ContractInstance | undefined;
-    const memory = takeMemory(contract.memoryPages);
+    const pages = contract.memoryPages;
+    const memory = pages === undefined ? undefined : takeMemory(pages);
     const imports: WebAssembly.Imports = {
       [HOST_MODULE_INTERNAL]: {
-        [MEMORY_IMPORT_NAME]: memory,
+        ...(memory === undefined ? {} : { [MEMORY_IMPORT_NAME]: memory }),
         [OUT_OF_GAS_IMPORT]: () => self!.#exhaust(),
         [STACK_LIMIT_IMPORT]: () => {
           throw new StackLimit();
@@ -105,11 +106,19 @@ export class ContractInstance {
     try {
       instance = new WebAssembly.Instance(contract.module, imports);
     } catch (e) {
+      if (memory !== undefined && pages !== undefined) returnMemory(memory, pages);
+      // Upload validation keeps segments in bounds; should a module still fail to link or
+      // instantiate, that is its own deterministic failure, not the node's.
+      if (e instanceof WebAssembly.RuntimeError || e instanceof WebAssembly.LinkError) {
+        throw new LatticeError('WASM_TRAP', `contract failed to instantiate: ${canonicalTrap(e.message)}`, {
+          gasUsed: '0',
+        });
+      }
       throw new VmFault(`instantiating a validated contract module failed: ${(e as Error).message}`, {
         cause: e,
       });
     }
-    self = new ContractInstance(instance.exports, gasLimit, memory, contract.memoryPages);
+    self = new ContractInstance(instance.exports, gasLimit, memory, pages ?? 0);
     return self;
   }
 
@@ -145,6 +154,14 @@ export class ContractInstance {
   /** The contract's linear memory, as it is now (memory.grow replaces the buffer). */
   get memory(): Uint8Array {
     return new Uint8Array((this.#exports.memory as WebAssembly.Memory).buffer);
+  }
+
+  /** The value of an exported global (test harnesses). */
+  globalValue(name: string): WasmValue {
+    const g = this.#exports[name];
+    if (!(g instanceof WebAssembly.Global))
+      throw new LatticeError('NOT_FOUND', `no exported global "${name}"`);
+    return g.value as WasmValue;
   }
 
   has(name: string): boolean {

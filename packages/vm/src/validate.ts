@@ -34,6 +34,11 @@ export interface ValidationPolicy {
   /** The host functions a module may import, keyed `module.name`, with their exact signatures. */
   imports: ReadonlyMap<string, FuncSig>;
   requiredExports: readonly RequiredExport[];
+  /**
+   * For test harnesses only (the WebAssembly spec scripts): a module may lack a memory, and
+   * import any function (contracts must define one memory and import only the host's).
+   */
+  harness?: boolean;
 }
 
 export interface ModuleSummary {
@@ -72,6 +77,7 @@ interface Parsed {
   definedFunctions: number;
   codeBodies: number;
   memoryInitialPages: number | undefined;
+  tableMin: number | undefined;
 }
 
 /**
@@ -86,7 +92,9 @@ export function validateModule(bytes: Uint8Array, policy: ValidationPolicy): Mod
     throw invalid('limit', `module is ${bytes.length} bytes, at most ${WASM_CODE_BYTES_MAX}`);
   }
   const p = parse(bytes, policy);
-  if (p.memoryInitialPages === undefined) throw invalid('memory', 'the module must define one memory');
+  if (p.memoryInitialPages === undefined && !policy.harness) {
+    throw invalid('memory', 'the module must define one memory');
+  }
   if (p.codeBodies !== p.definedFunctions) {
     throw invalid('malformed', 'function and code section counts differ');
   }
@@ -96,7 +104,7 @@ export function validateModule(bytes: Uint8Array, policy: ValidationPolicy): Mod
     imports: p.imports,
     exports: p.exports.map(({ name, kind }) => ({ name, kind })),
     functions: p.definedFunctions,
-    memoryInitialPages: p.memoryInitialPages,
+    memoryInitialPages: p.memoryInitialPages ?? 0,
   };
 }
 
@@ -128,6 +136,7 @@ function parse(bytes: Uint8Array, policy: ValidationPolicy): Parsed {
     definedFunctions: 0,
     codeBodies: 0,
     memoryInitialPages: undefined,
+    tableMin: undefined,
   };
   let last = 0;
   while (!r.done) {
@@ -169,7 +178,7 @@ function section(id: number, s: WasmReader, p: Parsed, policy: ValidationPolicy)
       return;
     }
     case SECTION.table:
-      tableSection(s);
+      tableSection(s, p);
       return;
     case SECTION.memory:
       memorySection(s, p);
@@ -190,7 +199,7 @@ function section(id: number, s: WasmReader, p: Parsed, policy: ValidationPolicy)
     case SECTION.start:
       throw invalid('start-function', 'a start function would run code at instantiation');
     case SECTION.element:
-      elementSection(s);
+      elementSection(s, p);
       return;
     case SECTION.dataCount:
       throw invalid('bulk-memory', 'the data count section belongs to bulk memory');
@@ -198,7 +207,7 @@ function section(id: number, s: WasmReader, p: Parsed, policy: ValidationPolicy)
       codeSection(s, p);
       return;
     case SECTION.data:
-      dataSection(s);
+      dataSection(s, p);
       return;
     case SECTION.tag:
       throw invalid('exceptions', 'tags belong to exception handling');
@@ -252,7 +261,7 @@ function importSection(s: WasmReader, p: Parsed, policy: ValidationPolicy): void
     if (kind !== 0x00) throw invalid('import', `${module}.${name}: only functions may be imported`);
     const type = typeIndex(s, p);
     const sig = p.types[type]!;
-    const expected = policy.imports.get(`${module}.${name}`);
+    const expected = policy.harness ? sig : policy.imports.get(`${module}.${name}`);
     if (expected === undefined) throw invalid('import', `unknown import ${module}.${name}`);
     if (!sameSig(sig, expected)) {
       throw invalid(
@@ -276,7 +285,7 @@ function limits(s: WasmReader): { min: number; max: number | undefined; flags: n
   return { min, max, flags };
 }
 
-function tableSection(s: WasmReader): void {
+function tableSection(s: WasmReader, p: Parsed): void {
   const n = s.u32();
   if (n > 1) throw invalid('reference-types', 'at most one table');
   if (n === 0) return;
@@ -286,6 +295,7 @@ function tableSection(s: WasmReader): void {
   if (min > WASM_TABLE_ELEMENTS_MAX || (max ?? 0) > WASM_TABLE_ELEMENTS_MAX) {
     throw invalid('limit', `tables hold at most ${WASM_TABLE_ELEMENTS_MAX} elements`);
   }
+  p.tableMin = min;
 }
 
 function memorySection(s: WasmReader, p: Parsed): void {
@@ -301,10 +311,12 @@ function memorySection(s: WasmReader, p: Parsed): void {
 }
 
 /** An initialiser: one i32/i64 constant (globals cannot be imported, so global.get has nothing to read). */
-function constExpr(s: WasmReader): void {
+/** An initialiser's value (i32 constants read as unsigned, as segment offsets are). */
+function constExpr(s: WasmReader): bigint {
   const op = s.byte();
-  if (op === 0x41) s.signed(32);
-  else if (op === 0x42) s.signed(64);
+  let value: bigint;
+  if (op === 0x41) value = BigInt.asUintN(32, s.signed(32));
+  else if (op === 0x42) value = s.signed(64);
   else if (op === 0x43 || op === 0x44) throw invalid('float', 'float constants are not allowed');
   else if (op === 0xd0 || op === 0xd2)
     throw invalid('reference-types', 'reference initialisers are not allowed');
@@ -315,6 +327,7 @@ function constExpr(s: WasmReader): void {
     throw invalid('extended-const', 'arithmetic in constant expressions is not allowed');
   }
   if (end !== 0x0b) throw invalid('malformed', 'constant expression must end after one constant');
+  return value;
 }
 
 function exportSection(s: WasmReader, p: Parsed): void {
@@ -329,15 +342,19 @@ function exportSection(s: WasmReader, p: Parsed): void {
   }
 }
 
-function elementSection(s: WasmReader): void {
+function elementSection(s: WasmReader, p: Parsed): void {
   const n = count(s, WASM_ELEMENT_SEGMENTS_MAX, 'element segments');
   for (let i = 0; i < n; i++) {
     const flags = s.u32();
     if (flags === 1 || flags === 3) throw invalid('bulk-memory', 'passive and declarative element segments');
     if (flags !== 0) throw invalid('reference-types', 'element segments beyond the MVP form');
-    constExpr(s);
+    const offset = constExpr(s);
     const len = count(s, WASM_TABLE_ELEMENTS_MAX, 'elements in a segment');
     for (let j = 0; j < len; j++) s.u32();
+    // Checked here, not left to instantiation: a module that cannot instantiate must not upload.
+    if (offset + BigInt(len) > BigInt(p.tableMin ?? 0)) {
+      throw invalid('invalid', 'an element segment does not fit in the table');
+    }
   }
 }
 
@@ -368,15 +385,19 @@ function codeSection(s: WasmReader, p: Parsed): void {
   p.codeBodies = n;
 }
 
-function dataSection(s: WasmReader): void {
+function dataSection(s: WasmReader, p: Parsed): void {
   const n = count(s, WASM_DATA_SEGMENTS_MAX, 'data segments');
   for (let i = 0; i < n; i++) {
     const flags = s.u32();
     if (flags === 1) throw invalid('bulk-memory', 'passive data segments');
     if (flags === 2) throw invalid('multi-memory', 'data segments for another memory');
     if (flags !== 0) throw invalid('malformed', 'bad data segment flags');
-    constExpr(s);
-    s.take(s.u32());
+    const offset = constExpr(s);
+    const len = s.u32();
+    s.take(len);
+    if (offset + BigInt(len) > BigInt(p.memoryInitialPages ?? 0) * 65_536n) {
+      throw invalid('invalid', 'a data segment does not fit in the initial memory');
+    }
   }
 }
 

@@ -147,6 +147,15 @@ describe('upload validation', () => {
     );
   });
 
+  test('refuses segments that could not be instantiated', () => {
+    assertRejects(() => validate(wat(contract('(data (i32.const 65530) "0123456789")'))), 'invalid');
+    assertRejects(() => validate(wat(contract('(data (i32.const -1) "x")'))), 'invalid');
+    assertRejects(
+      () => validate(wat(contract('(table 1 funcref) (elem (i32.const 1) $f) (func $f)'))),
+      'invalid',
+    );
+  });
+
   test('leaves typing to V8 and reports its reason', () => {
     // Structurally fine, but i64.add on an i32 operand.
     assertRejects(() => validate(fixTypeError()), 'invalid');
