@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { LatticeError } from '@lattice/utils';
+import { CONTRACT_USAGE, contractCommand } from './commands/contract.ts';
 import { DEVNET_USAGE, devnetCommand } from './commands/devnet.ts';
 import { KEYS_USAGE, keysCommand } from './commands/keys.ts';
 import { QUERY_USAGE, queryCommand } from './commands/query.ts';
@@ -18,6 +19,7 @@ Commands:
   query    balance | account | block | tx | supply
   tx       send
   wasm     store | instantiate | execute | migrate | query | raw | code-info | contract-info | list
+  contract new | build | test   write, build and test contracts (AssemblyScript)
   status   the node's chain, height and validators
   faucet   ADDRESS|KEY   fund an account from a devnet faucet
   devnet   run a local network (what npm start does)
@@ -36,6 +38,8 @@ ${QUERY_USAGE}
 ${TX_USAGE}
 
 ${WASM_USAGE}
+
+${CONTRACT_USAGE}
 
 ${DEVNET_USAGE}`;
 
@@ -65,6 +69,7 @@ const COMMAND_OPTIONS = {
   limit: { type: 'string' },
   'start-after': { type: 'string' },
   'utf8-key': { type: 'string' },
+  dir: { type: 'string' },
 } as const;
 
 /** Runs one CLI invocation and returns the process exit code. */
@@ -97,6 +102,9 @@ export async function main(argv: string[]): Promise<number> {
         break;
       case 'wasm':
         await wasmCommand(ctx, args, values);
+        break;
+      case 'contract':
+        await contractCommand(ctx, args, values);
         break;
       case 'status':
         await statusCommand(ctx);

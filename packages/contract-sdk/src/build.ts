@@ -24,6 +24,8 @@ export const CONTRACT_ASC_FLAGS: readonly string[] = [
 
 /** The SDK's AssemblyScript sources, for tools that need the path. */
 export const SDK_ASSEMBLY_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../assembly');
+/** Where the compiler finds `@lattice/contract-sdk` for a contract outside this repository. */
+const PACKAGES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../node_modules');
 
 /**
  * Compiles an AssemblyScript contract to WebAssembly with the contract flags. `entry` is the
@@ -37,6 +39,8 @@ export async function buildContract(entry: string, opts: { baseDir?: string } = 
   const args = [
     relative(baseDir, resolve(entry)),
     ...CONTRACT_ASC_FLAGS,
+    '--path',
+    PACKAGES_DIR,
     '--baseDir',
     baseDir,
     '--outFile',
