@@ -1,15 +1,17 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { buildContract } from '@lattice/contract-sdk';
 import { freePortRange } from '@lattice/node';
 
 const CLI = fileURLToPath(new URL('../bin/lattice.ts', import.meta.url));
 const VALIDATORS = 4;
+const TOKEN = fileURLToPath(new URL('../../contracts/examples/token/assembly/index.ts', import.meta.url));
 const START_TIMEOUT_MS = 60_000;
 
 // biome-ignore lint/suspicious/noExplicitAny: the summary is checked field by field.
@@ -130,6 +132,43 @@ describe('lattice devnet', { timeout: 180_000 }, () => {
     const faucet = await cli(['--node', summary.rpc, ...keyring, 'faucet', 'account1', '--json']);
     assert.equal(faucet.code, 0, faucet.stderr);
     const height = Number(JSON.parse(faucet.stdout).height);
+
+    // A token contract across the validators: stored via node0, instantiated via node1, called
+    // via node2, read back (smart query and a proven raw read) via node3.
+    const on = (i: number, args: string[]) =>
+      cli(['--node', summary.nodes[i].rpc, ...keyring, ...args, '--json']);
+    const ok = async (r: Promise<{ code: number; stdout: string; stderr: string }>) => {
+      const x = await r;
+      assert.equal(x.code, 0, x.stderr);
+      return JSON.parse(x.stdout);
+    };
+    const [a0, a1] = summary.accounts.map((a: Json) => a.address as string);
+    const wasmFile = join(home, 'token.wasm');
+    writeFileSync(wasmFile, await buildContract(TOKEN));
+    const codeId = (await ok(on(0, ['wasm', 'store', 'account0', wasmFile, '--gas', 'auto']))).codeId;
+    const init = JSON.stringify({
+      name: 'Devnet',
+      symbol: 'DEV',
+      decimals: 0,
+      initial_balances: [{ address: a0, amount: '100' }],
+    });
+    const token = (await ok(on(1, ['wasm', 'instantiate', 'account0', codeId, init, '--label', 'dev'])))
+      .contract;
+    const transfer = JSON.stringify({ transfer: { recipient: a1, amount: '40' } });
+    const receipt = await ok(on(2, ['wasm', 'execute', 'account0', token, transfer, '--gas', 'auto']));
+    assert.ok(BigInt(receipt.gasUsed) > 0n);
+    assert.equal(receipt.events.find((e: Json) => e.type === 'wasm').attributes.amount, '40');
+    assert.deepEqual(
+      (await ok(on(3, ['wasm', 'query', token, JSON.stringify({ balance: { address: a1 } })]))).data,
+      {
+        balance: '40',
+      },
+    );
+    const raw = await ok(
+      on(3, ['wasm', 'raw', token, `0x0007${Buffer.from(`balance${a1}`).toString('hex')}`]),
+    );
+    assert.equal(raw.verified, true);
+    assert.equal(BigInt(raw.value), 40n);
 
     // Ctrl-C stops every node process and the devnet exits cleanly.
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
