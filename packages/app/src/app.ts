@@ -80,6 +80,8 @@ export interface TxOutcome {
   gasWanted: bigint;
   gasUsed: bigint;
   events: AppEvent[];
+  /** Simulations only: what contracts printed with `debug` (on chain it goes nowhere). */
+  debug?: string[];
 }
 
 export interface CheckTxAccepted {
@@ -312,9 +314,12 @@ export class LatticeApp {
     const params = this.#requireParams();
     const tx = decodeTx(bytes, this.chainId);
     const overlay = new Overlay(this.#checkState);
-    const out = this.#runTx(overlay, tx, 'simulate', this.#nextBlock(), params);
+    const debug: string[] = [];
+    const out = this.#runTx(overlay, tx, 'simulate', this.#nextBlock(), params, (contract, message) =>
+      debug.push(`${contract}: ${message}`),
+    );
     overlay.discard();
-    return out;
+    return { ...out, debug };
   }
 
   /**
@@ -648,7 +653,14 @@ export class LatticeApp {
    * Ante handler then messages. Ante effects (fee, sequence, public key) survive a failing
    * message; a failing ante leaves no trace. Every check has its own error code.
    */
-  #runTx(kv: Overlay, tx: DecodedTx, mode: TxMode, block: BlockInfo, params: ChainParams): TxOutcome {
+  #runTx(
+    kv: Overlay,
+    tx: DecodedTx,
+    mode: TxMode,
+    block: BlockInfo,
+    params: ChainParams,
+    debug?: (contract: string, message: string) => void,
+  ): TxOutcome {
     const height = block.height;
     const simulate = mode === 'simulate';
     const meter = new GasMeter(simulate ? TX_GAS_LIMIT_MAX : tx.gasLimit);
@@ -677,6 +689,7 @@ export class LatticeApp {
         meter,
         block,
         wasm: this.#wasm,
+        ...(debug === undefined ? {} : { debug }),
       };
       const admission = mode === 'check' || mode === 'recheck';
       for (const m of tx.msgs) if (!admission || m.checkExecutes !== false) m.execute(ctx);

@@ -91,6 +91,7 @@ export function registerMethods(server: RpcServer, s: RpcServices): void {
         type: e.type,
         attributes: Object.fromEntries(e.attributes.map((a) => [a.key, a.value])),
       })),
+      debug: out.debug ?? [],
     };
   });
 

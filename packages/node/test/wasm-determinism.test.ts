@@ -37,6 +37,7 @@ interface Receipt {
 describe('contract determinism across fresh nodes', () => {
   let net: TestNet;
   let tip = 0;
+  let adversary = '';
   const dirs: string[] = [];
   const sequences = new Map<string, bigint>();
 
@@ -101,6 +102,7 @@ describe('contract determinism across fresh nodes', () => {
     await block();
     const token = attr(await receipt(instToken), 'instantiate', '_contract_address');
     const bad = attr(await receipt(instBad), 'instantiate', '_contract_address');
+    adversary = bad;
     const call = (from: TestAccount, contract: string, msg: unknown, gas?: bigint) =>
       tx(
         from,
@@ -125,6 +127,30 @@ describe('contract determinism across fresh nodes', () => {
   after(async () => {
     await net.stop();
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('contract debug output shows in simulations only', async () => {
+    const [, bob] = net.accounts as [TestAccount, TestAccount];
+    const seq = sequences.get(bob.address) ?? 0n;
+    const bytes = sendTx(
+      { from: bob, to: bob.address, sequence: seq, accountNumber: 1n, gasLimit: 5_000_000n, fee: 50_000n },
+      (u) => {
+        u.messages = [
+          packAny(
+            MsgExecuteContractSchema,
+            create(MsgExecuteContractSchema, {
+              sender: bob.address,
+              contract: adversary,
+              msg: utf8('{"debug":{}}'),
+            }),
+          ),
+        ];
+        u.publicKey = undefined;
+      },
+    );
+    const sim = await net.rpc<{ success: boolean; debug: string[] }>('lat_simulate', [hex(bytes)]);
+    assert.equal(sim.success, true);
+    assert.deepEqual(sim.debug, [`${adversary}: hello from ${adversary}`]);
   });
 
   it('two fresh replays agree with each other and with the node on every app hash', async () => {

@@ -85,6 +85,8 @@ export interface SimulateJson {
   log: string;
   gasUsed: string;
   events: EventJson[];
+  /** What contracts printed with `debug` during the simulation. */
+  debug: string[];
 }
 
 export interface ProofJson {

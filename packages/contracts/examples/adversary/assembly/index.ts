@@ -1,6 +1,7 @@
 // A contract that misbehaves on request, for the vm's defences: each execute message attacks
 // one limit (gas, stack, memory, storage, call depth, query depth).
 import {
+  debug,
   Env,
   executeWith,
   fail,
@@ -53,6 +54,10 @@ function onExecute(env: Env, info: Info, msg: Value): Response {
   if (attack == "self") {
     SPINS.save(SPINS.load(0) + 1);
     return new Response().executeContract(env.contract, "{\"self\":{}}");
+  }
+  if (attack == "debug") {
+    debug("hello from " + env.contract);
+    return new Response();
   }
   fail("unknown attack: " + attack);
   return new Response();
