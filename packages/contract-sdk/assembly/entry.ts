@@ -9,6 +9,17 @@ import { Response } from "./response";
 export type Handler = (env: Env, info: Info, msg: Value) => Response;
 export type EnvHandler = (env: Env, msg: Value) => Response;
 export type QueryHandler = (env: Env, msg: Value) => string;
+export type ReplyHandler = (env: Env, reply: Reply) => Response;
+
+/** How a sub-message went, as the `reply` entry point hears it. */
+export class Reply {
+  id: i64 = 0;
+  ok: bool = false;
+  /** The failure, when !ok. */
+  error: string = "";
+  /** The sub-message's events, when ok: [{"type", "attributes": [{"key", "value"}]}]. */
+  events: Value = new Value();
+}
 
 function ok(json: string): usize {
   return stringRegion("{\"ok\":" + json + "}");
@@ -29,4 +40,17 @@ export function migrateWith(env: usize, msg: usize, handler: EnvHandler): usize 
 /** A query answers JSON text (built with Obj, quote, array …). */
 export function queryWith(env: usize, msg: usize, handler: QueryHandler): usize {
   return ok(handler(Env.fromJson(regionString(env)), parse(regionString(msg))));
+}
+
+export function replyWith(env: usize, msg: usize, handler: ReplyHandler): usize {
+  const v = parse(regionString(msg));
+  const r = new Reply();
+  r.id = v.int("id");
+  const result = v.req("result");
+  const success = result.get("ok");
+  if (success !== null) {
+    r.ok = true;
+    r.events = success.req("events");
+  } else r.error = result.string("error");
+  return ok(handler(Env.fromJson(regionString(env)), r).toJson());
 }

@@ -13,5 +13,5 @@ export { Attribute, Event, Response } from "./response";
 export { Entry, Item, StorageMap } from "./storage";
 export * from "./api";
 export { array, ARR, BOOL, INT, NULL, OBJ, Obj, parse, parseBytes, quote, STR, Value } from "./json";
-export { executeWith, instantiateWith, migrateWith, queryWith } from "./entry";
+export { executeWith, instantiateWith, migrateWith, queryWith, Reply, replyWith } from "./entry";
 export { storageGet, storageRemove, storageSet } from "./storage";

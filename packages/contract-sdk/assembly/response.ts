@@ -61,18 +61,27 @@ export class Response {
     return this;
   }
 
-  /** Sends coins from this contract's balance. */
-  bankSend(to: string, coins: Coin[]): Response {
-    const send = new Obj().str("to_address", to).raw("amount", coinsJson(coins));
-    this.messages.push(new Obj().obj("bank", new Obj().obj("send", send)).toString());
+  /**
+   * Queues a message. With `replyOn` "success", "error" or "always" it is a sub-message: the
+   * contract's `reply` entry point hears how message `id` went, and with "error" or "always" a
+   * failure reverts only that message. With "never" (the default) its failure fails the call.
+   */
+  private queue(msg: string, id: i64, replyOn: string): Response {
+    if (replyOn == "never") this.messages.push(msg);
+    else this.messages.push(new Obj().int("id", id).raw("msg", msg).str("reply_on", replyOn).toString());
     return this;
   }
 
+  /** Sends coins from this contract's balance. */
+  bankSend(to: string, coins: Coin[], id: i64 = 0, replyOn: string = "never"): Response {
+    const send = new Obj().str("to_address", to).raw("amount", coinsJson(coins));
+    return this.queue(new Obj().obj("bank", new Obj().obj("send", send)).toString(), id, replyOn);
+  }
+
   /** Calls another contract's execute with `msgJson`, sending `funds` from this contract. */
-  executeContract(contract: string, msgJson: string, funds: Coin[] = []): Response {
+  executeContract(contract: string, msgJson: string, funds: Coin[] = [], id: i64 = 0, replyOn: string = "never"): Response {
     const exec = new Obj().str("contract_addr", contract).raw("msg", msgJson).raw("funds", coinsJson(funds));
-    this.messages.push(new Obj().obj("wasm", new Obj().obj("execute", exec)).toString());
-    return this;
+    return this.queue(new Obj().obj("wasm", new Obj().obj("execute", exec)).toString(), id, replyOn);
   }
 
   toJson(): string {

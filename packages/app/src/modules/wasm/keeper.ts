@@ -18,7 +18,7 @@ import {
   WASM_INSTRUMENTER_VERSION,
   WASM_QUERY_DEPTH_MAX,
 } from '@lattice/params';
-import type { Overlay } from '@lattice/state';
+import { Overlay } from '@lattice/state';
 import { LatticeError, LruCache, readU64be, u64be, utf8 } from '@lattice/utils';
 import {
   CONTRACT_POLICY,
@@ -49,7 +49,13 @@ import {
 import type { KVStore } from '../../kv.ts';
 import type { BankKeeper } from '../bank.ts';
 import { ContractStore, prefixEnd } from './contract-store.ts';
-import { type ContractResponse, parseResponse, responseEvents, type SubMessage } from './response.ts';
+import {
+  type ContractResponse,
+  type CosmosMsg,
+  parseResponse,
+  responseEvents,
+  type SubMessage,
+} from './response.ts';
 
 /** Compiled modules kept in memory, by instrumented-code key. */
 const MODULE_CACHE_MAX = 64;
@@ -359,25 +365,63 @@ export class WasmKeeper {
   }
 
   #dispatch(ctx: WasmCallContext, contract: Uint8Array, response: ContractResponse): void {
-    const sender = formatAddress(contract);
-    for (const m of response.messages) this.#runSubMessage(ctx, sender, contract, m);
+    for (const m of response.messages) this.#runSubMessage(ctx, contract, m);
   }
 
-  #runSubMessage(ctx: WasmCallContext, sender: string, contract: Uint8Array, m: SubMessage): void {
-    if (m.kind === 'bank_send') {
-      this.#bank.send(new GasKV(ctx.store, ctx.meter), contract, m.to, m.amount);
+  /**
+   * Runs one message of a response. Plain messages (reply_on never) share the call's fate. A
+   * sub-message that replies runs on its own overlay with its own events: on success they join
+   * the call; on a failure the contract asked to hear about, they are dropped and the call goes
+   * on. Running out of gas always ends the tx: nothing would be left to pay for the reply.
+   */
+  #runSubMessage(ctx: WasmCallContext, contract: Uint8Array, m: SubMessage): void {
+    if (m.replyOn === 'never') {
+      this.#runMsg(ctx, contract, m.msg);
+      return;
+    }
+    const child = new Overlay(ctx.store);
+    const events: AppEvent[] = [];
+    const sub: WasmCallContext = {
+      ...ctx,
+      store: child,
+      events: ctx.events === undefined ? undefined : events,
+    };
+    let result: { ok: { events: unknown[] } } | { error: string };
+    try {
+      this.#runMsg(sub, contract, m.msg);
+      child.commitToParent();
+      ctx.events?.push(...events);
+      if (m.replyOn === 'error') return;
+      result = { ok: { events: events.map(eventJson) } };
+    } catch (e) {
+      child.discard();
+      if (!(e instanceof LatticeError) || e.code === 'TX_OUT_OF_GAS' || m.replyOn === 'success') throw e;
+      result = { error: `[${e.code}] ${e.message}` };
+    }
+    const info = this.#requireContract(ctx.store, contract);
+    const code = this.#requireCode(ctx.store, info.codeId);
+    this.#call({ ...ctx, depth: ctx.depth + 1 }, contract, code, 'reply', [
+      this.#env(ctx.block, contract),
+      json({ id: Number(m.id), result }),
+    ]);
+  }
+
+  #runMsg(ctx: WasmCallContext, contract: Uint8Array, msg: CosmosMsg): void {
+    const sender = formatAddress(contract);
+    if (msg.kind === 'bank_send') {
+      this.#bank.send(new GasKV(ctx.store, ctx.meter), contract, msg.to, msg.amount);
       ctx.events?.push(
         event('transfer', {
-          recipient: formatAddress(m.to),
+          recipient: formatAddress(msg.to),
           sender,
-          amount: m.amount.map((c) => `${c.amount}${c.denom}`).join(','),
+          amount: msg.amount.map((c) => `${c.amount}${c.denom}`).join(','),
         }),
       );
       return;
     }
     this.execute(
       { ...ctx, depth: ctx.depth + 1 },
-      { sender, contract: m.contract, msg: m.msg, funds: m.funds },
+      { sender, contract: msg.contract, msg: msg.msg, funds: msg.funds },
     );
   }
 
@@ -512,4 +556,9 @@ function ceilWasm(vmGas: bigint): bigint {
 
 function minGas(a: bigint, b: bigint): bigint {
   return a < b ? a : b;
+}
+
+/** An event as a reply shows it to the contract. */
+function eventJson(e: AppEvent) {
+  return { type: e.type, attributes: e.attributes.map((a) => ({ key: a.key, value: a.value })) };
 }

@@ -11,9 +11,24 @@ const ATTRIBUTE_KEY_BYTES_MAX = 128;
 const ATTRIBUTE_VALUE_BYTES_MAX = 4_096;
 const EVENT_TYPE_RE = /^[a-zA-Z0-9_-]{1,64}$/;
 
-export type SubMessage =
+export type CosmosMsg =
   | { kind: 'bank_send'; to: Uint8Array; amount: Coin[] }
   | { kind: 'wasm_execute'; contract: Uint8Array; msg: Uint8Array; funds: Coin[] };
+
+export type ReplyOn = 'never' | 'success' | 'error' | 'always';
+
+/**
+ * A message a response asks to run after the call. With reply_on other than "never" (a
+ * CosmWasm SubMsg), the contract's `reply` entry point hears how it went; with "error" or
+ * "always", a failure reverts only the message, not the call.
+ */
+export interface SubMessage {
+  msg: CosmosMsg;
+  id: bigint;
+  replyOn: ReplyOn;
+}
+
+const REPLY_ON: readonly ReplyOn[] = ['never', 'success', 'error', 'always'];
 
 export interface ContractResponse {
   attributes: { key: string; value: string }[];
@@ -69,7 +84,20 @@ function coins(v: unknown, what: string, allowEmpty = false): Coin[] {
   }
 }
 
+/** A plain message (reply_on never), or `{"id", "msg", "reply_on"}`. */
 function subMessage(m: unknown): SubMessage {
+  if (isObject(m) && m.msg !== undefined) {
+    const id = m.id;
+    if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0)
+      throw bad('a sub-message id is a non-negative integer');
+    const replyOn = (m.reply_on ?? 'never') as ReplyOn;
+    if (!REPLY_ON.includes(replyOn)) throw bad(`reply_on must be one of ${REPLY_ON.join(', ')}`);
+    return { msg: cosmosMsg(m.msg), id: BigInt(id), replyOn };
+  }
+  return { msg: cosmosMsg(m), id: 0n, replyOn: 'never' };
+}
+
+function cosmosMsg(m: unknown): CosmosMsg {
   if (isObject(m) && isObject(m.bank) && isObject(m.bank.send)) {
     const s = m.bank.send;
     return {
