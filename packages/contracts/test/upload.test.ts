@@ -2,20 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ContractHarness } from '@lattice/contract-sdk';
 import { isLatticeError } from '@lattice/utils';
-import binaryen from 'binaryen';
+import { wat } from '../../vm/test/helpers.ts';
 import { example } from './helpers.ts';
-
-/** Assembles text with every feature on, so the module can carry what upload must refuse. */
-function wat(text: string): Uint8Array {
-  const m = binaryen.parseText(text);
-  try {
-    const F = binaryen.Features as typeof binaryen.Features & { CompactImports: number };
-    m.setFeatures(F.All & ~(F.CompactImports | F.BulkMemory | F.BulkMemoryOpt));
-    return m.emitBinary();
-  } finally {
-    m.dispose();
-  }
-}
 
 const ABI = `(memory (export "memory") 1)
   (func (export "interface_version_1"))

@@ -48,6 +48,18 @@ export interface RpcServices {
   consensus?: () => { height: bigint; round: number; step: string; syncing: boolean; peers: number };
 }
 
+/** A state proof as JSON-RPC returns it. */
+export function proofView(p: ReturnType<LatticeApp['prove']>, key: Uint8Array) {
+  return {
+    height: String(p.height),
+    root: to0x(p.root),
+    key: to0x(key),
+    value: p.value === undefined ? null : to0x(p.value),
+    exists: p.value !== undefined,
+    proof: to0x(encodeProof(p.proof)),
+  };
+}
+
 export function blockJson(s: RpcServices, height: number, fullTx: boolean) {
   const block = s.chain.blockAt(height);
   if (!block) return null;
@@ -240,15 +252,7 @@ export function registerMethods(server: RpcServer, s: RpcServices): void {
           'query must be a hex key or one of {key}, {account}, {balance: {address, denom}}, {wasmCode}, {wasmContract}',
         );
     } else invalid('query must be a hex key or an object');
-    const p = s.app.prove(key, optionalHeight(h, latest()));
-    return {
-      height: String(p.height),
-      root: to0x(p.root),
-      key: to0x(key),
-      value: p.value === undefined ? null : to0x(p.value),
-      exists: p.value !== undefined,
-      proof: to0x(encodeProof(p.proof)),
-    };
+    return proofView(s.app.prove(key, optionalHeight(h, latest())), key);
   });
 
   server.register('lat_status', () => {

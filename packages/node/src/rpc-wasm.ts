@@ -1,11 +1,10 @@
 import type { CodeInfo, ContractInfo } from '@lattice/codec';
 import { formatAddress } from '@lattice/crypto';
 import { WASM_MESSAGE_BYTES_MAX } from '@lattice/params';
-import { encodeProof } from '@lattice/state';
 import { LatticeError, to0x, utf8 } from '@lattice/utils';
 import { type RpcServer, readParams } from './rpc/index.ts';
 import { addressParam, hexParam, invalid, optionalHeight } from './rpc/param-types.ts';
-import type { RpcServices } from './rpc-methods.ts';
+import { proofView, type RpcServices } from './rpc-methods.ts';
 
 /** App gas a smart query may spend over RPC. */
 const SMART_QUERY_GAS = 20_000_000n;
@@ -102,14 +101,6 @@ export function registerWasmMethods(server: RpcServer, s: RpcServices): void {
       throw new LatticeError('NOT_FOUND', `no contract at ${formatAddress(address)}`);
     }
     const key = s.app.wasmStoreKey(address, hexParam(k, 'key'));
-    const p = s.app.prove(key, optionalHeight(h, s.chain.height));
-    return {
-      height: String(p.height),
-      root: to0x(p.root),
-      key: to0x(key),
-      value: p.value === undefined ? null : to0x(p.value),
-      exists: p.value !== undefined,
-      proof: to0x(encodeProof(p.proof)),
-    };
+    return proofView(s.app.prove(key, optionalHeight(h, s.chain.height)), key);
   });
 }

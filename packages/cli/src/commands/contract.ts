@@ -28,67 +28,10 @@ function projectName(dir: string): string {
   return basename(resolve(dir));
 }
 
-const TEMPLATE = `// A counter: instantiate {"count": n}; execute {"increment": {}} or {"reset": {"count": n}}
-// (owner only); query {"count": {}}. See @lattice/contract-sdk for storage, JSON, events,
-// bank sends and calls to other contracts.
-import {
-  Env,
-  Event,
-  executeWith,
-  fail,
-  Info,
-  instantiateWith,
-  Item,
-  Obj,
-  queryWith,
-  Response,
-  Value,
-} from "@lattice/contract-sdk";
-
-export { allocate, deallocate, interface_version_1 } from "@lattice/contract-sdk";
-
-const COUNT = new Item<i64>("count");
-const OWNER = new Item<string>("owner");
-
-function onInstantiate(env: Env, info: Info, msg: Value): Response {
-  COUNT.save(msg.int("count"));
-  OWNER.save(info.sender);
-  return new Response().add("action", "instantiate");
-}
-
-function onExecute(env: Env, info: Info, msg: Value): Response {
-  const action = msg.variant();
-  if (action == "increment") {
-    const count = COUNT.load(0) + 1;
-    COUNT.save(count);
-    return new Response().add("action", "increment").event(new Event("count").add("value", count.toString()));
-  }
-  if (action == "reset") {
-    if (info.sender != OWNER.load("")) fail("only the owner can reset");
-    COUNT.save(msg.body().int("count"));
-    return new Response().add("action", "reset");
-  }
-  fail("unknown message: " + action);
-  return new Response();
-}
-
-function onQuery(env: Env, msg: Value): string {
-  if (msg.variant() != "count") fail("unknown query: " + msg.variant());
-  return new Obj().int("count", COUNT.load(0)).toString();
-}
-
-export function instantiate(env: usize, info: usize, msg: usize): usize {
-  return instantiateWith(env, info, msg, onInstantiate);
-}
-
-export function execute(env: usize, info: usize, msg: usize): usize {
-  return executeWith(env, info, msg, onExecute);
-}
-
-export function query(env: usize, msg: usize): usize {
-  return queryWith(env, msg, onQuery);
-}
-`;
+/** The template is the counter example itself, so it is built and tested with the others. */
+const TEMPLATE = fileURLToPath(
+  new URL('../../../contracts/examples/counter/assembly/index.ts', import.meta.url),
+);
 
 const testTemplate = (name: string) => `import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -108,7 +51,7 @@ describe('${name}', () => {
 
   test('increments and answers queries', () => {
     const receipt = h.execute('bob', counter, { increment: {} });
-    assert.equal(receipt.events.find((e) => e.type === 'wasm-count').attributes.value, '2');
+    assert.equal(receipt.events.find((e) => e.type === 'wasm-counter').attributes.count, '2');
     assert.deepEqual(h.query(counter, { count: {} }), { count: 2 });
   });
 
@@ -140,7 +83,7 @@ function scaffold(ctx: Context, name: string | undefined, parent: string): void 
       null,
       2,
     )}\n`,
-    'assembly/index.ts': TEMPLATE,
+    'assembly/index.ts': readFileSync(TEMPLATE, 'utf8'),
     [`test/${name}.test.js`]: testTemplate(name),
     '.gitignore': 'build/\n',
     'README.md': `# ${name}\n\nA Lattice contract in AssemblyScript.\n\n    npm run build   # build/${name}.wasm, checked as an upload would be\n    npm test        # test/ against the real app, no node needed\n\nDeploy: \`lattice wasm store KEY build/${name}.wasm --gas auto\`, then \`lattice wasm instantiate KEY CODE_ID '{"count":0}' --label ${name}\`.\n`,
