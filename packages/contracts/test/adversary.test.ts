@@ -75,6 +75,13 @@ describe('adversarial contracts end in a deterministic error, and the chain goes
     );
   });
 
+  test('contracts querying each other share one stack budget: the limit, never a native overflow', () => {
+    assert.throws(
+      () => h.query(bad, { deep_query: {} }),
+      (e: unknown) => isLatticeError(e, 'WASM_ABORTED') && /call stack limit/.test(e.message),
+    );
+  });
+
   test('after all of it, ordinary calls still work', () => {
     assert.deepEqual(h.query(bad, { spins: {} }), { spins: 0 });
     const before = h.height;

@@ -23,9 +23,10 @@ export function runEntryPoint(
   inputs: readonly Uint8Array[],
   backend: ContractBackend,
   gasLimit: bigint,
+  stackDepth = 0,
 ): EntryResult {
   assert(inputs.length === ENTRY_ARITY[entry], `${entry} takes ${ENTRY_ARITY[entry]} inputs`);
-  const instance = ContractInstance.create(contract, contractHost(backend), gasLimit);
+  const instance = ContractInstance.create(contract, contractHost(backend), gasLimit, stackDepth);
   try {
     if (!instance.has(entry)) {
       throw new LatticeError('WASM_NO_ENTRY_POINT', `the contract has no ${entry} entry point`);

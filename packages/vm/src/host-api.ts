@@ -45,9 +45,14 @@ export interface ContractBackend {
   verifySignature(alg: number, publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
   /**
    * Answers a JSON query request with JSON `{"ok": …}` or `{"error": "…"}` bytes, spending at
-   * most `gasLimit` wasm gas; returns what it spent.
+   * most `gasLimit` wasm gas; returns what it spent. A contract it runs starts its stack-depth
+   * counter at `stackDepth`, the caller's.
    */
-  queryChain(request: Uint8Array, gasLimit: bigint): { response: Uint8Array; gasUsed: bigint };
+  queryChain(
+    request: Uint8Array,
+    gasLimit: bigint,
+    stackDepth: number,
+  ): { response: Uint8Array; gasUsed: bigint };
   /** Set in simulations only: where contract debug output goes. */
   debug?: (message: string) => void;
 }
@@ -162,7 +167,7 @@ export function contractHost(backend: ContractBackend): HostImports {
       }),
       query_chain: hostFn(0n, (i, r) => {
         const request = readRegion(i, r!, WASM_MESSAGE_BYTES_MAX, 'query request');
-        const { response, gasUsed } = backend.queryChain(request, i.gasLeft);
+        const { response, gasUsed } = backend.queryChain(request, i.gasLeft, i.stackDepth);
         i.charge(gasUsed);
         return writeRegion(i, response);
       }),

@@ -10,6 +10,8 @@ import { hasMemory, withImportedMemory } from './memory-limit.ts';
 
 /** Names the instrumented module and the runtime agree on. */
 export const GAS_GLOBAL_EXPORT = '__lattice_gas';
+/** The stack-depth counter, exported so a contract queried from inside another starts where it stands. */
+export const DEPTH_GLOBAL_EXPORT = '__lattice_depth';
 export const HOST_MODULE_INTERNAL = '__lattice';
 export const OUT_OF_GAS_IMPORT = 'out_of_gas';
 export const STACK_LIMIT_IMPORT = 'stack_limit';
@@ -79,6 +81,7 @@ function addRuntime(m: binaryen.Module): void {
   m.addGlobal(GAS, binaryen.i64, true, m.i64.const(0n));
   m.addGlobalExport(GAS, GAS_GLOBAL_EXPORT);
   m.addGlobal(DEPTH, binaryen.i32, true, m.i32.const(0));
+  m.addGlobalExport(DEPTH, DEPTH_GLOBAL_EXPORT);
   m.addFunctionImport(OUT_OF_GAS, HOST_MODULE_INTERNAL, OUT_OF_GAS_IMPORT, binaryen.none, binaryen.none);
   m.addFunctionImport(STACK_LIMIT, HOST_MODULE_INTERNAL, STACK_LIMIT_IMPORT, binaryen.none, binaryen.none);
   // grow_charge(pages) -> pages: charges pages × WASM_GAS_PER_PAGE, then memory.grow runs.

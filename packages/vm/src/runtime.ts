@@ -1,6 +1,7 @@
 import { LatticeError } from '@lattice/utils';
 import { VmFault } from './errors.ts';
 import {
+  DEPTH_GLOBAL_EXPORT,
   GAS_GLOBAL_EXPORT,
   HOST_MODULE_INTERNAL,
   OUT_OF_GAS_IMPORT,
@@ -79,7 +80,16 @@ export class ContractInstance {
     this.#gas.value = limit;
   }
 
-  static create(contract: CompiledContract, host: HostImports, gasLimit: bigint): ContractInstance {
+  /**
+   * `stackDepth` is where the stack-depth counter starts: a contract run from inside another
+   * (a query) shares its caller's native stack, so it shares the caller's budget too.
+   */
+  static create(
+    contract: CompiledContract,
+    host: HostImports,
+    gasLimit: bigint,
+    stackDepth = 0,
+  ): ContractInstance {
     let self: ContractInstance | undefined;
     const pages = contract.memoryPages;
     const memory = pages === undefined ? undefined : takeMemory(pages);
@@ -119,6 +129,7 @@ export class ContractInstance {
       });
     }
     self = new ContractInstance(instance.exports, gasLimit, memory, pages ?? 0);
+    (instance.exports[DEPTH_GLOBAL_EXPORT] as WebAssembly.Global).value = stackDepth;
     return self;
   }
 
@@ -131,6 +142,11 @@ export class ContractInstance {
 
   get gasUsed(): bigint {
     return this.#limit - (this.#gas.value as bigint);
+  }
+
+  /** The stack-depth counter now (in frame-cost units). */
+  get stackDepth(): number {
+    return (this.#exports[DEPTH_GLOBAL_EXPORT] as WebAssembly.Global).value as number;
   }
 
   get gasLeft(): bigint {

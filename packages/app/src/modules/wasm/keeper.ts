@@ -481,7 +481,8 @@ export class WasmKeeper {
           return false;
         }
       },
-      queryChain: (request, gasLimit) => this.#queryChain(store, request, gasLimit, queryDepth + 1, block),
+      queryChain: (request, gasLimit, stackDepth) =>
+        this.#queryChain(store, request, gasLimit, queryDepth + 1, stackDepth, block),
       ...(debug === undefined ? {} : { debug: (message: string) => debug(self, message) }),
     };
   }
@@ -492,6 +493,7 @@ export class WasmKeeper {
     request: Uint8Array,
     vmGas: bigint,
     depth: number,
+    stackDepth: number,
     block?: BlockInfo,
   ): { response: Uint8Array; gasUsed: bigint } {
     const answer = (v: unknown, gasUsed = 0n) => ({ response: json(v), gasUsed });
@@ -524,7 +526,14 @@ export class WasmKeeper {
         const backend = this.#backend(store, target, true, depth, undefined, block);
         const env = this.#env(block ?? { height: 0, timeMs: 0n, chainId: '' }, target);
         try {
-          const r = runEntryPoint(this.#module(store, code), 'query', [env, json(s.msg)], backend, vmGas);
+          const r = runEntryPoint(
+            this.#module(store, code),
+            'query',
+            [env, json(s.msg)],
+            backend,
+            vmGas,
+            stackDepth,
+          );
           return answer({ ok: r.value }, r.gasUsed);
         } catch (e) {
           // The querying contract sees the failure (and pays for it); running out of gas still

@@ -25,6 +25,15 @@ function deep(n: i32): i32 {
   return deep(n + 1) + 1;
 }
 
+/** Recurses `n` levels, then queries itself to do it again: stacks several contracts' frames. */
+function deepThenQuery(env: Env, n: i32): i32 {
+  if (n == 0) {
+    queryContract(env.contract, "{\"deep_query\":{}}");
+    return 0;
+  }
+  return deepThenQuery(env, n - 1) + 1;
+}
+
 function onInstantiate(env: Env, info: Info, msg: Value): Response {
   return new Response();
 }
@@ -64,6 +73,10 @@ function onExecute(env: Env, info: Info, msg: Value): Response {
 }
 
 function onQuery(env: Env, msg: Value): string {
+  if (msg.variant() == "deep_query") {
+    deepThenQuery(env, 2_000);
+    return new Obj().toString();
+  }
   if (msg.variant() == "self") {
     queryContract(env.contract, "{\"self\":{}}");
     return new Obj().toString();
