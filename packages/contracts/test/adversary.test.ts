@@ -68,6 +68,12 @@ describe('adversarial contracts end in a deterministic error, and the chain goes
     assert.deepEqual(h.query(bad, { spins: {} }), { spins: 0 });
   });
 
+  test('events multiplied through sub-calls stop at the per-tx bound', () => {
+    const e = failure(() => h.execute('alice', bad, { spam: {} }, { gas: 90_000_000n }));
+    assert.equal(e.code, 'WASM_CONTRACT_ERROR');
+    assert.match(e.message, /more than \d+ events/);
+  });
+
   test('a contract querying itself stops at the query depth limit', () => {
     assert.throws(
       () => h.query(bad, { self: {} }),

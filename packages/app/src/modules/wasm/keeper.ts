@@ -12,6 +12,7 @@ import {
 import { formatAddress, parseAddress, SIGN_CONTEXT_MESSAGE, verifySignature } from '@lattice/crypto';
 import {
   ADDRESS_BYTES,
+  EVENTS_PER_TX_MAX,
   WASM_CALL_DEPTH_MAX,
   WASM_COST_TABLE_VERSION,
   WASM_GAS_MULTIPLIER,
@@ -340,6 +341,10 @@ export class WasmKeeper {
     );
     const response = parseResponse(value);
     ctx.events?.push(...responseEvents(formatAddress(contract), response));
+    // Sub-calls multiply events; a receipt stays bounded whatever the contracts emit.
+    if (ctx.events !== undefined && ctx.events.length > EVENTS_PER_TX_MAX) {
+      throw new LatticeError('WASM_CONTRACT_ERROR', `the call emitted more than ${EVENTS_PER_TX_MAX} events`);
+    }
     this.#dispatch(ctx, contract, response);
   }
 

@@ -3,6 +3,7 @@
 import {
   debug,
   Env,
+  Event,
   executeWith,
   fail,
   Info,
@@ -63,6 +64,13 @@ function onExecute(env: Env, info: Info, msg: Value): Response {
   if (attack == "self") {
     SPINS.save(SPINS.load(0) + 1);
     return new Response().executeContract(env.contract, "{\"self\":{}}");
+  }
+  if (attack == "spam" || attack == "burst") {
+    // spam fans out to 16 bursts; each call emits 16 events: past the per-tx bound.
+    const r = new Response();
+    for (let i = 0; i < 16; i++) r.event(new Event(attack).add("i", i.toString()));
+    if (attack == "spam") for (let i = 0; i < 16; i++) r.executeContract(env.contract, "{\"burst\":{}}");
+    return r;
   }
   if (attack == "debug") {
     debug("hello from " + env.contract);
