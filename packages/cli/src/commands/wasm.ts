@@ -38,6 +38,13 @@ function codeId(arg: string | undefined): bigint {
   return BigInt(arg);
 }
 
+/** A stored value as text too, when it is printable (contracts often store strings). */
+function asText(hex: string | null): string[] {
+  if (hex === null) return [];
+  const text = Buffer.from(hex.slice(2), 'hex').toString('utf8');
+  return /^[\x20-\x7e]+$/.test(text) ? [`as text:  ${text}`] : [];
+}
+
 function need(arg: string | undefined, what: string): string {
   if (arg === undefined) throw new LatticeError('INVALID_ARGUMENT', `${what} is missing`);
   return arg;
@@ -145,7 +152,7 @@ export async function wasmCommand(
       ctx.out.result(r, () =>
         [
           `value:    ${r.value === null ? '(none)' : r.value}`,
-          ...(r.value === null ? [] : [`as text:  ${Buffer.from(r.value.slice(2), 'hex').toString('utf8')}`]),
+          ...asText(r.value),
           `height:   ${r.height}`,
           `proof:    verified against app hash ${r.appHash}`,
         ].join('\n'),
