@@ -88,6 +88,11 @@ describe('adversarial contracts end in a deterministic error, and the chain goes
     );
   });
 
+  test('a contract queried in the middle of a call sees the block being executed', () => {
+    const r = h.execute('alice', bad, { ask_height: {} });
+    assert.equal(r.events.find((e) => e.type === 'wasm')?.attributes.height, String(r.height));
+  });
+
   test('after all of it, ordinary calls still work', () => {
     assert.deepEqual(h.query(bad, { spins: {} }), { spins: 0 });
     const before = h.height;

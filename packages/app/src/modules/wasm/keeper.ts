@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import {
   type CodeInfo,
@@ -9,7 +8,7 @@ import {
   type WasmParams,
   WasmParamsSchema,
 } from '@lattice/codec';
-import { formatAddress, parseAddress, SIGN_CONTEXT_MESSAGE, verifySignature } from '@lattice/crypto';
+import { formatAddress, parseAddress, SIGN_CONTEXT_MESSAGE, sha256, verifySignature } from '@lattice/crypto';
 import {
   ADDRESS_BYTES,
   EVENTS_PER_TX_MAX,
@@ -20,7 +19,7 @@ import {
   WASM_QUERY_DEPTH_MAX,
 } from '@lattice/params';
 import { Overlay } from '@lattice/state';
-import { LatticeError, LruCache, readU64be, u64be, utf8 } from '@lattice/utils';
+import { ceilDiv, LatticeError, LruCache, minBigint, readU64be, u64be, utf8 } from '@lattice/utils';
 import {
   CONTRACT_POLICY,
   type CompiledContract,
@@ -87,10 +86,6 @@ function coinsJson(coins: readonly Coin[]) {
   return coins.map((c) => ({ denom: c.denom, amount: c.amount.toString() }));
 }
 
-function codeHash(wasm: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash('sha256').update(wasm).digest());
-}
-
 /**
  * The wasm module (CosmWasm's x/wasm): code upload, contract instances, their calls with gas,
  * sub-messages and events, and queries. Contract storage lives in the app state under each
@@ -137,7 +132,7 @@ export class WasmKeeper {
     }
     meter.consume(BigInt(wasm.length) * STORE_CODE_GAS_PER_BYTE, 'code validation');
     validateModule(wasm, CONTRACT_POLICY);
-    const hash = codeHash(wasm);
+    const hash = sha256(wasm);
     if (kv.get(wasmCodeBytesKey(hash)) === undefined) {
       kv.set(wasmCodeBytesKey(hash), wasm);
       kv.set(this.#instrumentedKey(hash), instrument(wasm));
@@ -176,7 +171,12 @@ export class WasmKeeper {
     return info === undefined ? undefined : kv.get(wasmCodeBytesKey(info.codeHash));
   }
 
-  /** The compiled instrumented module of a code (instrumented again if this version has not yet). */
+  /**
+   * The compiled instrumented module of a code. It only reads state: whether a node has the
+   * module in its cache must never change what a tx writes. Code stored under an older
+   * instrumenter or cost version is instrumented again in memory (a version bump's migration
+   * is what stores the new bytes).
+   */
   #module(kv: KVStore, code: CodeInfo): CompiledContract {
     const key = this.#instrumentedKey(code.codeHash);
     const cacheKey = Buffer.from(key).toString('hex');
@@ -187,7 +187,6 @@ export class WasmKeeper {
       const wasm = kv.get(wasmCodeBytesKey(code.codeHash));
       if (wasm === undefined) throw new LatticeError('STATE_CORRUPT', 'stored code bytes are missing');
       instrumented = instrument(wasm);
-      kv.set(key, instrumented);
     }
     const module = compileContract(instrumented);
     this.#modules.set(cacheKey, module);
@@ -335,7 +334,11 @@ export class WasmKeeper {
     if (ctx.depth >= WASM_CALL_DEPTH_MAX) {
       throw new LatticeError('WASM_CALL_DEPTH', `contract calls nest deeper than ${WASM_CALL_DEPTH_MAX}`);
     }
-    const backend = this.#backend(ctx.store, contract, false, 0, ctx.debug);
+    const backend = this.#backend(ctx.store, contract, ctx.block, {
+      readOnly: false,
+      queryDepth: 0,
+      debug: ctx.debug,
+    });
     const value = this.#metered(ctx.meter, () =>
       runEntryPoint(this.#module(ctx.store, code), entry, inputs, backend, this.#vmGas(ctx.meter)),
     );
@@ -357,12 +360,12 @@ export class WasmKeeper {
     const left = meter.limit - meter.used;
     try {
       const r = run();
-      meter.consume(minGas(ceilWasm(r.gasUsed), left), 'contract execution');
+      meter.consume(minBigint(appGas(r.gasUsed), left), 'contract execution');
       return r.value;
     } catch (e) {
       if (e instanceof LatticeError && e.meta.gasUsed !== undefined) {
         const used =
-          e.code === 'TX_OUT_OF_GAS' ? left : minGas(ceilWasm(BigInt(e.meta.gasUsed as string)), left);
+          e.code === 'TX_OUT_OF_GAS' ? left : minBigint(appGas(BigInt(e.meta.gasUsed as string)), left);
         meter.consume(used, 'contract execution');
       }
       throw e;
@@ -439,34 +442,47 @@ export class WasmKeeper {
     msg: Uint8Array,
     gasLimit: bigint,
     block: BlockInfo,
-    depth = 0,
   ): { value: unknown; gasUsed: bigint } {
-    const info = this.#requireContract(view, contract);
-    const code = this.#requireCode(view, info.codeId);
-    const backend = this.#backend(view, contract, true, depth, undefined, block);
-    const r = runEntryPoint(
-      this.#module(view, code),
-      'query',
-      [this.#env(block, contract), msg],
-      backend,
-      gasLimit * WASM_GAS_MULTIPLIER,
-    );
-    return { value: r.value, gasUsed: ceilWasm(r.gasUsed) };
+    const r = this.#query(view, contract, msg, gasLimit * WASM_GAS_MULTIPLIER, block, 0, 0);
+    return { value: r.value, gasUsed: appGas(r.gasUsed) };
   }
 
-  rawQuery(view: KVStore, contract: Uint8Array, key: Uint8Array): Uint8Array | undefined {
+  /**
+   * Runs a contract's query entry point, read-only, within `vmGas`; `queryDepth` counts nested
+   * queries and `stackDepth` is the caller's stack counter (a query runs on its native stack).
+   */
+  #query(
+    store: Overlay,
+    contract: Uint8Array,
+    msg: Uint8Array,
+    vmGas: bigint,
+    block: BlockInfo,
+    queryDepth: number,
+    stackDepth: number,
+  ): { value: unknown; gasUsed: bigint } {
+    const info = this.#requireContract(store, contract);
+    const code = this.#requireCode(store, info.codeId);
+    const backend = this.#backend(store, contract, block, { readOnly: true, queryDepth });
+    const inputs = [this.#env(block, contract), msg];
+    return runEntryPoint(this.#module(store, code), 'query', inputs, backend, vmGas, stackDepth);
+  }
+
+  rawQuery(view: Overlay, contract: Uint8Array, key: Uint8Array): Uint8Array | undefined {
     this.#requireContract(view, contract);
-    return new ContractStore(view as Overlay, contract).get(key);
+    return new ContractStore(view, contract).get(key);
   }
 
   #backend(
     store: Overlay,
     contract: Uint8Array,
-    readOnly: boolean,
-    queryDepth: number,
-    debug?: (contract: string, message: string) => void,
-    block?: BlockInfo,
+    block: BlockInfo,
+    o: {
+      readOnly: boolean;
+      queryDepth: number;
+      debug?: ((contract: string, message: string) => void) | undefined;
+    },
   ): ContractBackend {
+    const { readOnly, queryDepth, debug } = o;
     const self = formatAddress(contract);
     return {
       storage: new ContractStore(store, contract),
@@ -499,7 +515,7 @@ export class WasmKeeper {
     vmGas: bigint,
     depth: number,
     stackDepth: number,
-    block?: BlockInfo,
+    block: BlockInfo,
   ): { response: Uint8Array; gasUsed: bigint } {
     const answer = (v: unknown, gasUsed = 0n) => ({ response: json(v), gasUsed });
     let req: {
@@ -525,18 +541,14 @@ export class WasmKeeper {
         if (depth > WASM_QUERY_DEPTH_MAX)
           return answer({ error: `queries nest deeper than ${WASM_QUERY_DEPTH_MAX}` });
         const s = req.wasm.smart;
-        const info = this.#requireContract(store, parseAddress(s.contract_addr));
-        const code = this.#requireCode(store, info.codeId);
-        const target = parseAddress(s.contract_addr);
-        const backend = this.#backend(store, target, true, depth, undefined, block);
-        const env = this.#env(block ?? { height: 0, timeMs: 0n, chainId: '' }, target);
         try {
-          const r = runEntryPoint(
-            this.#module(store, code),
-            'query',
-            [env, json(s.msg)],
-            backend,
+          const r = this.#query(
+            store,
+            parseAddress(s.contract_addr),
+            json(s.msg),
             vmGas,
+            block,
+            depth,
             stackDepth,
           );
           return answer({ ok: r.value }, r.gasUsed);
@@ -564,12 +576,9 @@ export class WasmKeeper {
   }
 }
 
-function ceilWasm(vmGas: bigint): bigint {
-  return (vmGas + WASM_GAS_MULTIPLIER - 1n) / WASM_GAS_MULTIPLIER;
-}
-
-function minGas(a: bigint, b: bigint): bigint {
-  return a < b ? a : b;
+/** App gas for wasm gas, rounded up. */
+function appGas(vmGas: bigint): bigint {
+  return ceilDiv(vmGas, WASM_GAS_MULTIPLIER);
 }
 
 /** An event as a reply shows it to the contract. */

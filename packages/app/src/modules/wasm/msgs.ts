@@ -11,7 +11,14 @@ import { WASM_CODE_BYTES_MAX, WASM_MESSAGE_BYTES_MAX } from '@lattice/params';
 import { LatticeError, utf8 } from '@lattice/utils';
 import { type Coin, parseCoins } from '../../amount.ts';
 import { event } from '../../events.ts';
-import { type MsgContext, type MsgHandler, messageEvent, parseMsgAddress } from '../../msg-handler.ts';
+import {
+  type MsgContext,
+  type MsgHandler,
+  messageEvent,
+  type ParsedAddress,
+  parseMsgAddress,
+  type ValidatedMsg,
+} from '../../msg-handler.ts';
 import type { WasmCallContext } from './keeper.ts';
 
 const LABEL_BYTES_MAX = 128;
@@ -48,8 +55,26 @@ function callContext(ctx: MsgContext): WasmCallContext {
   };
 }
 
-function typeUrl(schema: DescMessage): string {
-  return `/${schema.typeName}`;
+/**
+ * A validated wasm message: signed by `sender`, run only in blocks and simulations (see
+ * ValidatedMsg.checkExecutes), with the `message` event every message emits before its own.
+ */
+function contractMsg(
+  schema: DescMessage,
+  sender: ParsedAddress,
+  run: (ctx: MsgContext) => void,
+): ValidatedMsg {
+  const typeUrl = `/${schema.typeName}`;
+  return {
+    typeUrl,
+    signer: sender.bytes,
+    signerText: sender.text,
+    checkExecutes: false,
+    execute(ctx) {
+      ctx.events?.push(messageEvent(typeUrl, 'wasm', sender.text));
+      run(ctx);
+    },
+  };
 }
 
 const storeCode: MsgHandler<typeof MsgStoreCodeSchema> = {
@@ -61,22 +86,12 @@ const storeCode: MsgHandler<typeof MsgStoreCodeSchema> = {
     if (msg.wasmByteCode.length > WASM_CODE_BYTES_MAX) {
       throw new LatticeError('TX_MALFORMED', `wasm_byte_code is larger than ${WASM_CODE_BYTES_MAX} bytes`);
     }
-    return {
-      typeUrl: typeUrl(MsgStoreCodeSchema),
-      signer: sender.bytes,
-      signerText: sender.text,
-      checkExecutes: false,
-      execute(ctx) {
-        const { codeId, hash } = ctx.wasm.storeCode(ctx.kv, ctx.meter, sender.text, msg.wasmByteCode);
-        ctx.events?.push(
-          messageEvent(this.typeUrl, 'wasm', sender.text),
-          event('store_code', {
-            code_id: codeId.toString(),
-            code_checksum: Buffer.from(hash).toString('hex'),
-          }),
-        );
-      },
-    };
+    return contractMsg(MsgStoreCodeSchema, sender, (ctx) => {
+      const { codeId, hash } = ctx.wasm.storeCode(ctx.kv, ctx.meter, sender.text, msg.wasmByteCode);
+      ctx.events?.push(
+        event('store_code', { code_id: codeId.toString(), code_checksum: Buffer.from(hash).toString('hex') }),
+      );
+    });
   },
 };
 
@@ -91,23 +106,16 @@ const instantiate: MsgHandler<typeof MsgInstantiateContractSchema> = {
     }
     const body = jsonMessage(msg.msg, 'msg');
     const coins = funds(msg.funds);
-    return {
-      typeUrl: typeUrl(MsgInstantiateContractSchema),
-      signer: sender.bytes,
-      signerText: sender.text,
-      checkExecutes: false,
-      execute(ctx) {
-        ctx.events?.push(messageEvent(this.typeUrl, 'wasm', sender.text));
-        ctx.wasm.instantiate(callContext(ctx), {
-          sender: sender.text,
-          codeId: msg.codeId,
-          admin,
-          label: msg.label,
-          msg: body,
-          funds: coins,
-        });
-      },
-    };
+    return contractMsg(MsgInstantiateContractSchema, sender, (ctx) => {
+      ctx.wasm.instantiate(callContext(ctx), {
+        sender: sender.text,
+        codeId: msg.codeId,
+        admin,
+        label: msg.label,
+        msg: body,
+        funds: coins,
+      });
+    });
   },
 };
 
@@ -119,21 +127,14 @@ const execute: MsgHandler<typeof MsgExecuteContractSchema> = {
     const contract = parseMsgAddress(msg.contract, 'contract');
     const body = jsonMessage(msg.msg, 'msg');
     const coins = funds(msg.funds);
-    return {
-      typeUrl: typeUrl(MsgExecuteContractSchema),
-      signer: sender.bytes,
-      signerText: sender.text,
-      checkExecutes: false,
-      execute(ctx) {
-        ctx.events?.push(messageEvent(this.typeUrl, 'wasm', sender.text));
-        ctx.wasm.execute(callContext(ctx), {
-          sender: sender.text,
-          contract: contract.bytes,
-          msg: body,
-          funds: coins,
-        });
-      },
-    };
+    return contractMsg(MsgExecuteContractSchema, sender, (ctx) => {
+      ctx.wasm.execute(callContext(ctx), {
+        sender: sender.text,
+        contract: contract.bytes,
+        msg: body,
+        funds: coins,
+      });
+    });
   },
 };
 
@@ -144,21 +145,14 @@ const migrate: MsgHandler<typeof MsgMigrateContractSchema> = {
     const sender = parseMsgAddress(msg.sender, 'sender');
     const contract = parseMsgAddress(msg.contract, 'contract');
     const body = jsonMessage(msg.msg, 'msg');
-    return {
-      typeUrl: typeUrl(MsgMigrateContractSchema),
-      signer: sender.bytes,
-      signerText: sender.text,
-      checkExecutes: false,
-      execute(ctx) {
-        ctx.events?.push(messageEvent(this.typeUrl, 'wasm', sender.text));
-        ctx.wasm.migrate(callContext(ctx), {
-          sender: sender.text,
-          contract: contract.bytes,
-          codeId: msg.codeId,
-          msg: body,
-        });
-      },
-    };
+    return contractMsg(MsgMigrateContractSchema, sender, (ctx) => {
+      ctx.wasm.migrate(callContext(ctx), {
+        sender: sender.text,
+        contract: contract.bytes,
+        codeId: msg.codeId,
+        msg: body,
+      });
+    });
   },
 };
 
@@ -169,20 +163,13 @@ const updateAdmin: MsgHandler<typeof MsgUpdateAdminSchema> = {
     const sender = parseMsgAddress(msg.sender, 'sender');
     const contract = parseMsgAddress(msg.contract, 'contract');
     const admin = parseMsgAddress(msg.newAdmin, 'new_admin');
-    return {
-      typeUrl: typeUrl(MsgUpdateAdminSchema),
-      signer: sender.bytes,
-      signerText: sender.text,
-      checkExecutes: false,
-      execute(ctx) {
-        ctx.events?.push(messageEvent(this.typeUrl, 'wasm', sender.text));
-        ctx.wasm.setAdmin(callContext(ctx), {
-          sender: sender.text,
-          contract: contract.bytes,
-          admin: admin.text,
-        });
-      },
-    };
+    return contractMsg(MsgUpdateAdminSchema, sender, (ctx) => {
+      ctx.wasm.setAdmin(callContext(ctx), {
+        sender: sender.text,
+        contract: contract.bytes,
+        admin: admin.text,
+      });
+    });
   },
 };
 
@@ -192,16 +179,9 @@ const clearAdmin: MsgHandler<typeof MsgClearAdminSchema> = {
   validate(msg) {
     const sender = parseMsgAddress(msg.sender, 'sender');
     const contract = parseMsgAddress(msg.contract, 'contract');
-    return {
-      typeUrl: typeUrl(MsgClearAdminSchema),
-      signer: sender.bytes,
-      signerText: sender.text,
-      checkExecutes: false,
-      execute(ctx) {
-        ctx.events?.push(messageEvent(this.typeUrl, 'wasm', sender.text));
-        ctx.wasm.setAdmin(callContext(ctx), { sender: sender.text, contract: contract.bytes, admin: '' });
-      },
-    };
+    return contractMsg(MsgClearAdminSchema, sender, (ctx) => {
+      ctx.wasm.setAdmin(callContext(ctx), { sender: sender.text, contract: contract.bytes, admin: '' });
+    });
   },
 };
 

@@ -72,6 +72,10 @@ function onExecute(env: Env, info: Info, msg: Value): Response {
     if (attack == "spam") for (let i = 0; i < 16; i++) r.executeContract(env.contract, "{\"burst\":{}}");
     return r;
   }
+  if (attack == "ask_height") {
+    // Not an attack: what a contract queried mid-call sees of the block.
+    return new Response().add("height", queryContract(env.contract, "{\"height\":{}}").int("height").toString());
+  }
   if (attack == "debug") {
     debug("hello from " + env.contract);
     return new Response();
@@ -81,6 +85,7 @@ function onExecute(env: Env, info: Info, msg: Value): Response {
 }
 
 function onQuery(env: Env, msg: Value): string {
+  if (msg.variant() == "height") return new Obj().int("height", env.height).toString();
   if (msg.variant() == "deep_query") {
     deepThenQuery(env, 2_000);
     return new Obj().toString();
