@@ -6,7 +6,7 @@ import {
 } from '@lattice/params';
 import binaryen from 'binaryen';
 import { expressionCost } from './costs.ts';
-import { hasMemory, withImportedMemory } from './memory-limit.ts';
+import { hasMemory, withImportedMemory } from './memory-import.ts';
 
 /** Names the instrumented module and the runtime agree on. */
 export const GAS_GLOBAL_EXPORT = '__lattice_gas';
@@ -93,18 +93,14 @@ function addRuntime(m: binaryen.Module): void {
     [binaryen.i64],
     m.block(
       null,
-      [chargeDynamic(m, m.i64.mul(m.i64.extend_u(pages()), i64(m, WASM_GAS_PER_PAGE)), 1), pages()],
+      [chargeDynamic(m, m.i64.mul(m.i64.extend_u(pages()), m.i64.const(WASM_GAS_PER_PAGE)), 1), pages()],
       binaryen.i32,
     ),
   );
 }
 
-function i64(m: binaryen.Module, v: bigint): Expr {
-  return m.i64.const(v);
-}
-
 function charge(m: binaryen.Module, cost: bigint, scratch: number): Expr {
-  return chargeDynamic(m, i64(m, cost), scratch);
+  return chargeDynamic(m, m.i64.const(cost), scratch);
 }
 
 /**

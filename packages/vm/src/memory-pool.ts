@@ -1,9 +1,7 @@
 import { WASM_MEMORY_PAGES_MAX } from '@lattice/params';
 import { assert } from '@lattice/utils';
-import { MEMORY_IMPORT_MODULE, MEMORY_IMPORT_NAME } from './memory-limit.ts';
+import { MEMORY_IMPORT_MODULE, MEMORY_IMPORT_NAME } from './memory-import.ts';
 import { WasmReader } from './reader.ts';
-
-export { MEMORY_IMPORT_NAME };
 
 const PAGE_BYTES = 65_536;
 /** Idle memories kept per initial size: enough for the nested calls of one tx and a few spare. */

@@ -7,7 +7,8 @@ import {
   OUT_OF_GAS_IMPORT,
   STACK_LIMIT_IMPORT,
 } from './instrument.ts';
-import { importedMemoryPages, MEMORY_IMPORT_NAME, returnMemory, takeMemory } from './memory-pool.ts';
+import { MEMORY_IMPORT_NAME } from './memory-import.ts';
+import { importedMemoryPages, returnMemory, takeMemory } from './memory-pool.ts';
 
 export type WasmValue = number | bigint;
 
@@ -59,9 +60,10 @@ class StackLimit {}
 export class ContractInstance {
   readonly #exports: WebAssembly.Exports;
   readonly #gas: WebAssembly.Global;
+  readonly #stackDepth: WebAssembly.Global;
   readonly #limit: bigint;
   /** Exports being executed (host functions may call allocate while the entry point runs). */
-  #depth = 0;
+  #calls = 0;
 
   #memory: WebAssembly.Memory | undefined;
   readonly #pages: number;
@@ -71,13 +73,16 @@ export class ContractInstance {
     limit: bigint,
     memory: WebAssembly.Memory | undefined,
     pages: number,
+    stackDepth: number,
   ) {
     this.#exports = exports;
     this.#memory = memory;
     this.#pages = pages;
     this.#gas = exports[GAS_GLOBAL_EXPORT] as WebAssembly.Global;
+    this.#stackDepth = exports[DEPTH_GLOBAL_EXPORT] as WebAssembly.Global;
     this.#limit = limit;
     this.#gas.value = limit;
+    this.#stackDepth.value = stackDepth;
   }
 
   /**
@@ -128,8 +133,7 @@ export class ContractInstance {
         cause: e,
       });
     }
-    self = new ContractInstance(instance.exports, gasLimit, memory, pages ?? 0);
-    (instance.exports[DEPTH_GLOBAL_EXPORT] as WebAssembly.Global).value = stackDepth;
+    self = new ContractInstance(instance.exports, gasLimit, memory, pages ?? 0, stackDepth);
     return self;
   }
 
@@ -146,7 +150,7 @@ export class ContractInstance {
 
   /** The stack-depth counter now (in frame-cost units). */
   get stackDepth(): number {
-    return (this.#exports[DEPTH_GLOBAL_EXPORT] as WebAssembly.Global).value as number;
+    return this.#stackDepth.value as number;
   }
 
   get gasLeft(): bigint {
@@ -163,7 +167,7 @@ export class ContractInstance {
   #exhaust(): never {
     this.#gas.value = 0n;
     // Inside wasm the sentinel unwinds the frames and call() reports it; outside, report directly.
-    if (this.#depth > 0) throw new OutOfGas();
+    if (this.#calls > 0) throw new OutOfGas();
     throw outcomeError(new OutOfGas(), this.#limit, this.gasUsed);
   }
 
@@ -189,15 +193,15 @@ export class ContractInstance {
     const fn = this.#exports[name];
     if (typeof fn !== 'function')
       throw new LatticeError('WASM_TRAP', `the contract does not export "${name}"`);
-    this.#depth++;
+    this.#calls++;
     try {
       return (fn as (...a: WasmValue[]) => WasmValue | undefined)(...args);
     } catch (e) {
       // A nested call (allocate from a host function) already reported; keep its error.
-      if (this.#depth > 1) throw e;
+      if (this.#calls > 1) throw e;
       throw outcomeError(e, this.#limit, this.gasUsed);
     } finally {
-      this.#depth--;
+      this.#calls--;
     }
   }
 }
