@@ -5,14 +5,11 @@
 //
 //   npm run bench:transfers -- [--duration 65] [--accounts 1000] [--block-time 1000] [--lanes 4]
 //                              [--batch 100] [--txs N] [--json]
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { initHome } from '@lattice/node';
 import { measureVerifyBaseline } from './lib/baseline.ts';
 import { loadReportLines, runLoad } from './lib/load.ts';
-import { freePort, processCpuSeconds, startLatticed, stopLatticed, waitForNode } from './lib/node-process.ts';
+import { processCpuSeconds, startBenchNode, stopLatticed, waitForNode } from './lib/node-process.ts';
 import { log, printReport } from './lib/output.ts';
 import { presign } from './lib/presign.ts';
 import { fmt } from './lib/stats.ts';
@@ -48,22 +45,12 @@ async function main(): Promise<void> {
   const baseline = measureVerifyBaseline();
   const signed = await presign(PLAN);
 
-  const home = mkdtempSync(join(tmpdir(), 'lattice-bench-'));
-  const port = await freePort();
-  await initHome({
-    home,
+  const { home, url, child } = await startBenchNode({
     chainId: PLAN.chainId,
-    moniker: 'bench',
     accounts: benchGenesisAccounts(ACCOUNTS),
-    config: (c) => {
-      c.rpc.port = port;
-      c.block.timeMs = BLOCK_TIME_MS;
-      c.log.level = args['node-log'] as 'warn';
-      c.verifier.threads = 1;
-    },
+    blockTimeMs: BLOCK_TIME_MS,
+    logLevel: args['node-log'],
   });
-  const url = `http://127.0.0.1:${port}`;
-  const child = startLatticed(home);
   let exitCode = 0;
   try {
     await waitForNode(url, child);

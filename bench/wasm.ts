@@ -4,15 +4,12 @@
 //
 //   npm run bench:wasm -- [--duration 30] [--accounts 1000] [--rate N|max] [--lanes 4]
 //                          [--batch 100] [--runs 31] [--skip-node] [--json] [--keep-home]
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { contractAddress } from '@lattice/app';
 import { buildContract } from '@lattice/contract-sdk';
 import { formatAddress } from '@lattice/crypto';
-import { initHome } from '@lattice/node';
 import { LatticeClient, receiptAttribute, Wallet } from '@lattice/sdk';
 import {
   type CompiledContract,
@@ -25,14 +22,7 @@ import {
 } from '@lattice/vm';
 import { measureVerifyBaseline } from './lib/baseline.ts';
 import { loadReportLines, runLoad } from './lib/load.ts';
-import {
-  freePort,
-  processCpuSeconds,
-  rpc,
-  startLatticed,
-  stopLatticed,
-  waitForNode,
-} from './lib/node-process.ts';
+import { processCpuSeconds, rpc, startBenchNode, stopLatticed, waitForNode } from './lib/node-process.ts';
 import { log, printReport, progress } from './lib/output.ts';
 import { presign } from './lib/presign.ts';
 import { fmt, percentile } from './lib/stats.ts';
@@ -165,23 +155,13 @@ async function tokenThroughput() {
   };
   const tokenWasm = await buildContract(here('../packages/contracts/examples/token/assembly/index.ts'));
   const signed = await presign(plan);
-  const home = mkdtempSync(join(tmpdir(), 'lattice-bench-wasm-'));
-  const port = await freePort();
   const accounts = benchGenesisAccounts(ACCOUNTS + 1);
-  await initHome({
-    home,
+  const { home, url, child } = await startBenchNode({
     chainId: plan.chainId,
-    moniker: 'bench',
     accounts,
-    config: (c) => {
-      c.rpc.port = port;
-      c.block.timeMs = BLOCK_TIME_MS;
-      c.log.level = args['node-log'] as 'warn';
-      c.verifier.threads = 1;
-    },
+    blockTimeMs: BLOCK_TIME_MS,
+    logLevel: args['node-log'],
   });
-  const url = `http://127.0.0.1:${port}`;
-  const child = startLatticed(home);
   try {
     await waitForNode(url, child);
     const client = new LatticeClient(url);

@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, initHome } from '@lattice/node';
 
 export { freePort, freePortRange } from '@lattice/node';
 
@@ -31,6 +34,33 @@ export function startLatticed(home: string): ChildProcess {
   return spawn(process.execPath, [...nodeArgs, LATTICED, 'start', '--home', home], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+}
+
+/**
+ * A single validator in a fresh temporary home (genesis funds `accounts`; one verify thread, so
+ * the load generator keeps a core), started; the caller waits for it with waitForNode.
+ */
+export async function startBenchNode(o: {
+  chainId: string;
+  accounts: { address: string; coins: { denom: string; amount: bigint }[] }[];
+  blockTimeMs: number;
+  logLevel: string;
+}): Promise<{ home: string; url: string; child: ChildProcess }> {
+  const home = mkdtempSync(join(tmpdir(), 'lattice-bench-'));
+  const port = await freePort();
+  await initHome({
+    home,
+    chainId: o.chainId,
+    moniker: 'bench',
+    accounts: o.accounts,
+    config: (c) => {
+      c.rpc.port = port;
+      c.block.timeMs = o.blockTimeMs;
+      c.log.level = o.logLevel as 'warn';
+      c.verifier.threads = 1;
+    },
+  });
+  return { home, url: `http://127.0.0.1:${port}`, child: startLatticed(home) };
 }
 
 export async function waitForNode(url: string, child: ChildProcess): Promise<void> {

@@ -9,6 +9,7 @@ import {
 import type { TxSigner } from './signer.ts';
 
 export * from './client.ts';
+export * from './coins.ts';
 export * from './rpc.ts';
 export type * from './signer.ts';
 export * from './subscriptions.ts';

@@ -1,6 +1,6 @@
 import { create } from '@bufbuild/protobuf';
 import type { Any } from '@bufbuild/protobuf/wkt';
-import { buildSignedTx, CoinSchema, MsgSendSchema, packAny } from '@lattice/codec';
+import { buildSignedTx, MsgSendSchema, packAny } from '@lattice/codec';
 import {
   DENOM_DRT,
   GAS_PRICE_DECIMALS,
@@ -8,6 +8,7 @@ import {
   TX_GAS_LIMIT_MAX,
 } from '@lattice/params';
 import { ceilDiv, LatticeError, parseDecimal, to0x } from '@lattice/utils';
+import { type Coin, coinMessages } from './coins.ts';
 import { JsonRpcTransport } from './rpc.ts';
 import type { TxSigner } from './signer.ts';
 import { type Subscription, SubscriptionClient, type Topic } from './subscriptions.ts';
@@ -37,20 +38,6 @@ export interface WaitOptions {
   timeoutMs?: number;
   pollMs?: number;
   onProgress?: (elapsedMs: number) => void;
-}
-
-export interface Coin {
-  denom: string;
-  amount: bigint;
-}
-
-/** Parses "100udrt" or "100udrt,5udgt" into coins. */
-export function parseCoinString(s: string): Coin[] {
-  return s.split(',').map((part) => {
-    const m = /^\s*([0-9]+)\s*([a-z][a-z0-9/:._-]{1,63})\s*$/.exec(part);
-    if (!m) throw new LatticeError('TX_INVALID_AMOUNT', `"${part}" is not an amount like 100udrt`);
-    return { denom: m[2]!, amount: BigInt(m[1]!) };
-  });
 }
 
 /** A Lattice node client: queries, tx building, signing, broadcasting and waiting. */
@@ -225,7 +212,7 @@ export class LatticeClient {
     const msg = create(MsgSendSchema, {
       fromAddress: signer.address,
       toAddress: to,
-      amount: coins.map((c) => create(CoinSchema, { denom: c.denom, amount: c.amount.toString() })),
+      amount: coinMessages(coins),
     });
     const tx = await this.signTx(signer, [packAny(MsgSendSchema, msg)], opts);
     return this.broadcast(tx);

@@ -1,4 +1,5 @@
 export * from './client.ts';
+export * from './coins.ts';
 export * from './rpc.ts';
 export type * from './signer.ts';
 export * from './subscriptions.ts';

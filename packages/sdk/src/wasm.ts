@@ -1,6 +1,5 @@
 import { create } from '@bufbuild/protobuf';
 import {
-  CoinSchema,
   MsgClearAdminSchema,
   MsgExecuteContractSchema,
   MsgInstantiateContractSchema,
@@ -11,7 +10,8 @@ import {
 } from '@lattice/codec';
 import { decodeProof, verifyStateProof } from '@lattice/state/verify';
 import { fromHex, LatticeError, utf8 } from '@lattice/utils';
-import type { Coin, LatticeClient, SendOptions } from './client.ts';
+import type { LatticeClient, SendOptions } from './client.ts';
+import { type Coin, coinMessages } from './coins.ts';
 import type { TxSigner } from './signer.ts';
 import type { ProofJson, ReceiptJson } from './types.ts';
 
@@ -38,8 +38,6 @@ export interface VerifiedRawJson extends ProofJson {
 }
 
 const json = (msg: unknown) => utf8(typeof msg === 'string' ? msg : JSON.stringify(msg));
-const coins = (list: readonly Coin[] | undefined) =>
-  (list ?? []).map((c) => create(CoinSchema, { denom: c.denom, amount: c.amount.toString() }));
 
 /** The first `type` event's `key` attribute in a receipt. */
 export function receiptAttribute(receipt: ReceiptJson, type: string, key: string): string | undefined {
@@ -74,7 +72,7 @@ export class WasmClient {
       label: opts.label ?? `contract-${codeId}`,
       admin: opts.admin ?? '',
       msg: json(msg),
-      funds: coins(opts.funds),
+      funds: coinMessages(opts.funds),
     });
     return this.#send(signer, packAny(MsgInstantiateContractSchema, m), opts);
   }
@@ -89,7 +87,7 @@ export class WasmClient {
       sender: signer.address,
       contract,
       msg: json(msg),
-      funds: coins(opts.funds),
+      funds: coinMessages(opts.funds),
     });
     return this.#send(signer, packAny(MsgExecuteContractSchema, m), opts);
   }
