@@ -13,7 +13,7 @@ import { fromHex, silentLogger } from '@lattice/utils';
 import { homePaths, loadConfig, writeConfig } from '../src/config.ts';
 import { consensusTopics, encodeVoteMessage } from '../src/consensus/messages.ts';
 import { initTestnet } from '../src/init.ts';
-import { freePortRange, type Json, NodeProcess, Rpc } from './processes.ts';
+import { freePortRange, type Json, NodeProcess, Rpc, until as untilWith } from './processes.ts';
 
 /**
  * Acceptance (issue 3, items 2 and 3) against real node processes: a node with another genesis
@@ -30,7 +30,7 @@ after(async () => {
 });
 
 const CHAIN_ID = 'lattice-peers-test';
-const WAIT_MS = 30_000;
+const WAIT_MS = 60_000;
 
 async function height(rpc: Rpc): Promise<number> {
   return Number(((await rpc.call('lat_status')) as Json).latestHeight);
@@ -42,14 +42,8 @@ async function metric(port: number, name: string): Promise<number> {
   return Number(line?.slice(name.length + 1) ?? Number.NaN);
 }
 
-async function until(what: string, check: () => Promise<boolean>, ms = WAIT_MS): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await delay(200);
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
+const until = (what: string, check: () => Promise<boolean>, ms = WAIT_MS) =>
+  untilWith(what, check, ms, procs);
 
 function waitEvent(host: P2PHost, pred: (e: P2PEvent) => boolean): Promise<P2PEvent> {
   return new Promise((resolve, reject) => {

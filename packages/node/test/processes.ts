@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
+import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 /** Real `latticed` processes for end-to-end tests, and a small JSON-RPC client for them. */
@@ -7,6 +8,9 @@ import { fileURLToPath } from 'node:url';
 export const LATTICED = fileURLToPath(new URL('../bin/latticed.ts', import.meta.url));
 const OUTPUT_TAIL_CHARS = 8_000;
 const RPC_CHUNK = 1_000;
+const POLL_MS = 200;
+/** Shown from each process when a wait fails, so a CI log says why without a rerun. */
+const FAILURE_TAIL_CHARS = 3_000;
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON-RPC results are checked field by field.
 export type Json = any;
@@ -88,4 +92,26 @@ export class Rpc {
     }
     return out;
   }
+}
+
+/**
+ * Polls `check` until it holds; on timeout fails with the output tail of `procs`. Startup on a
+ * loaded two-core CI machine (several test files spawning nodes at once) is the slow part, so
+ * callers give generous deadlines: a wait that passes returns as soon as the check holds.
+ */
+export async function until(
+  what: string,
+  check: () => Promise<boolean>,
+  ms: number,
+  procs: readonly NodeProcess[] = [],
+): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await delay(POLL_MS);
+  }
+  const tails = procs.map(
+    (p, i) => `--- process ${i}${p.alive ? '' : ' (exited)'}\n${p.output.slice(-FAILURE_TAIL_CHARS)}`,
+  );
+  assert.fail([`timed out after ${ms} ms waiting for ${what}`, ...tails].join('\n'));
 }
