@@ -85,6 +85,8 @@ export interface ProposedBlock {
   block: Block;
   bytes: Uint8Array;
   hash: Uint8Array;
+  /** The hash of each tx, in block order. */
+  txHashes: Uint8Array[];
 }
 
 /**
@@ -112,6 +114,8 @@ export class Chain {
   #lastTimeMs: bigint;
   #height: number;
   #commitQueue: Promise<unknown> = Promise.resolve();
+  /** Tx hashes by the bytes object they were computed from (weak: gone with the bytes). */
+  readonly #txHashes = new WeakMap<Uint8Array, Uint8Array>();
 
   constructor(deps: ChainDeps) {
     this.#store = deps.store;
@@ -248,11 +252,12 @@ export class Chain {
     maxBytes = Math.min(maxBytes, this.#txBytesMax);
     const reaped = this.#mempool.reap(maxBytes, this.#genesis.maxBlockGas, BLOCK_TXS_MAX);
     const { txs } = this.#app.prepareProposal({ txs: reaped.map((t) => t.bytes), maxBytes });
-    const known = new Map(reaped.map((t) => [t.bytes, t.hash]));
+    for (const t of reaped) this.noteTxHash(t.bytes, t.hash);
+    const txHashes = txs.map((b) => this.#txHashOf(b));
     const header = this.#header(
       height,
       blockTimeMs(this.#lastCommit, this.validatorSet, this.#lastTimeMs, this.#genesis.genesisTimeMs),
-      txs.map((b) => known.get(b) ?? txHash(b)),
+      txHashes,
       proposer,
       evidence,
     );
@@ -262,7 +267,25 @@ export class Chain {
       evidence: create(EvidenceListSchema, { evidence: [...evidence] }),
       lastCommit: this.#lastCommit,
     });
-    return { block, bytes: encodeBlock(block), hash: headerHash(header) };
+    return { block, bytes: encodeBlock(block), hash: headerHash(header), txHashes };
+  }
+
+  /**
+   * Remembers the hash of tx bytes hashed elsewhere (mempool admission, a compact proposal's
+   * checked list), keyed by the bytes object: a block rebuilt from the mempool is not hashed again.
+   * The caller vouches that `hash` is the hash of `bytes`.
+   */
+  noteTxHash(bytes: Uint8Array, hash: Uint8Array): void {
+    this.#txHashes.set(bytes, hash);
+  }
+
+  #txHashOf(bytes: Uint8Array): Uint8Array {
+    let h = this.#txHashes.get(bytes);
+    if (h === undefined) {
+      h = txHash(bytes);
+      this.#txHashes.set(bytes, h);
+    }
+    return h;
   }
 
   /**
@@ -323,7 +346,7 @@ export class Chain {
     if (txs.length > BLOCK_TXS_MAX) fail(`${txs.length} txs, at most ${BLOCK_TXS_MAX}`);
     if (!this.#app.processProposal({ txs, maxBytes: this.#txBytesMax }).accept)
       fail('txs exceed the block size limit');
-    if (!equalBytes(header.dataHash, dataHashFromTxHashes(txs.map((t) => txHash(t)))))
+    if (!equalBytes(header.dataHash, dataHashFromTxHashes(txs.map((t) => this.#txHashOf(t)))))
       fail('data hash does not match');
     return misbehaviour;
   }

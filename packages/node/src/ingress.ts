@@ -1,4 +1,4 @@
-import { assertTxSize, type LatticeApp } from '@lattice/app';
+import { assertTxSize, type DecodedTx, type LatticeApp } from '@lattice/app';
 import { txHash } from '@lattice/codec';
 import { GenerationalCache, LatticeError, toHex } from '@lattice/utils';
 import type { Mempool } from './mempool.ts';
@@ -23,11 +23,18 @@ export class TxIngress {
   readonly #committed = new GenerationalCache<string, number>(RECENT_COMMITTED_MAX);
   /** Called with each tx admitted from a local submitter (RPC, faucet), e.g. to gossip it. */
   onLocalAdmitted: ((bytes: Uint8Array) => void) | undefined;
+  /** Called with every tx admitted, whatever its origin (e.g. one a proposed block is waiting for). */
+  onAdmitted: ((tx: DecodedTx) => void) | undefined;
 
   constructor(deps: { app: LatticeApp; mempool: Mempool; metrics?: Metrics }) {
     this.#app = deps.app;
     this.#mempool = deps.mempool;
     this.#metrics = deps.metrics;
+  }
+
+  /** A tx waiting in the mempool, by hash. */
+  pending(hashHex: string): DecodedTx | undefined {
+    return this.#mempool.get(hashHex);
   }
 
   /** `origin` 'peer' marks a tx that arrived by gossip: it is not announced again. */
@@ -62,6 +69,7 @@ export class TxIngress {
       hash,
     );
     if (!res.ok) throw res.error;
+    this.onAdmitted?.(res.tx);
     this.#metrics?.mempoolSize.set(this.#mempool.size);
     this.#metrics?.mempoolBytes.set(this.#mempool.bytes);
     return { hash, hashHex };

@@ -66,6 +66,8 @@ export class Metrics {
   readonly consensusWalWriteSeconds: Histogram<'sync'>;
   /** Label `source`: own (this node caught the equivocation) | peer (gossiped to us). */
   readonly consensusEvidenceTotal: Counter<'source'>;
+  /** Txs of proposed blocks by where a node found them: its mempool, or fetched from a peer. */
+  readonly consensusBlockTxsTotal: Counter<'source'>;
   readonly p2pPeers: Gauge;
   /** Labels `topic` and `direction` (in: new messages received; out: own publishes). */
   readonly p2pGossipBytesTotal: Counter<'topic' | 'direction'>;
@@ -201,6 +203,12 @@ export class Metrics {
       help: 'Consensus WAL append latency; sync=true for own messages (fsynced)',
       labelNames: ['sync'],
       buckets: [...LATENCY_BUCKETS_SECONDS],
+      registers,
+    });
+    this.consensusBlockTxsTotal = new Counter({
+      name: `${prefix}consensus_block_txs_total`,
+      help: 'Txs of proposed blocks, by where this node found them (mempool or fetched from a peer)',
+      labelNames: ['source'],
       registers,
     });
     this.consensusEvidenceTotal = new Counter({

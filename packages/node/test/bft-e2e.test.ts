@@ -89,13 +89,18 @@ describe('BFT network of real processes', { timeout: 240_000 }, () => {
       accounts: fundedGenesisAccounts(SENDERS),
     });
     const rpcs = homes.map((_, i) => new Rpc(`http://127.0.0.1:${BASE + i}`));
+    // node3's mempool holds one tx: the txs of others' proposals that it could not keep, it
+    // fetches from its peers to rebuild the block (proposals travel without their txs).
+    const cfg3 = loadConfig(homePaths(homes[3]!).config);
+    cfg3.mempool.maxTxs = 1;
+    writeConfig(homePaths(homes[3]!).config, cfg3);
     const nodes = homes.map((h) => start(h));
 
     // All four commit the same blocks.
     await waitHeight(rpcs, 3, nodes);
     const hashes = await Promise.all(rpcs.map((r) => blockHash(r, 3)));
     assert.equal(new Set(hashes).size, 1, `one block at height 3, got ${hashes.join(' ')}`);
-    // A block bigger than one part travels in parts: transfers sent to node1, committed for all.
+    // A block of more than one part of txs: transfers sent to node1, committed by all.
     const txs = SENDERS.map((from, i) =>
       sendTx({
         from,
@@ -117,6 +122,7 @@ describe('BFT network of real processes', { timeout: 240_000 }, () => {
       'every transfer succeeded',
     );
     const heights = [...new Set(receipts.map((r) => Number(r.height)))];
+    await waitHeight([rpcs[3]!], Math.max(...heights), nodes);
     const sizes = await Promise.all(
       heights.map(async (h) => {
         const b = (await rpcs[3]!.call('lat_getBlockByNumber', [h, true])) as Json;
@@ -126,14 +132,27 @@ describe('BFT network of real processes', { timeout: 240_000 }, () => {
     assert.ok(Math.max(...sizes) > BLOCK_PART_BYTES, `a block of ${Math.max(...sizes)} bytes of txs`);
 
     // The consensus and gossip metrics follow what happened.
-    const metrics = await (await fetch(`http://127.0.0.1:${BASE}/metrics`)).text();
-    const value = (series: string) =>
-      Number(
-        metrics
-          .split('\n')
-          .find((l) => l.startsWith(`${series} `))
-          ?.slice(series.length + 1),
-      );
+    const scrape = async (i: number) => {
+      const text = await (await fetch(`http://127.0.0.1:${BASE + i}/metrics`)).text();
+      return (series: string) =>
+        Number(
+          text
+            .split('\n')
+            .find((l) => l.startsWith(`${series} `))
+            ?.slice(series.length + 1) ?? 0,
+        );
+    };
+    const value = await scrape(0);
+    // Validators other than the proposer found the txs in their mempools (node3 keeps one).
+    const fromMempool = await Promise.all(
+      [0, 1, 2].map(async (i) => (await scrape(i))('lattice_consensus_block_txs_total{source="mempool"}')),
+    );
+    assert.ok(fromMempool.reduce((a, b) => a + b, 0) >= txs.length, `from mempools: ${fromMempool}`);
+    const value3 = await scrape(3);
+    assert.ok(
+      value3('lattice_consensus_block_txs_total{source="fetched"}') >= txs.length - 1,
+      `node3 fetched the txs its mempool could not hold: ${value3('lattice_consensus_block_txs_total{source="fetched"}')} fetched, ${value3('lattice_consensus_block_txs_total{source="mempool"}')} from mempool, height ${value3('lattice_consensus_height')}`,
+    );
     assert.ok(value('lattice_consensus_rounds_per_height_count') >= 2, 'rounds per height observed');
     assert.ok(value('lattice_consensus_height') >= 3);
     assert.ok(value('lattice_p2p_peers') >= 2, 'connected to the other validators');

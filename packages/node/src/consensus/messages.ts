@@ -8,19 +8,19 @@ import {
   type Vote,
   VoteSchema,
 } from '@lattice/codec';
-import { BLOCK_BYTES_MAX, BLOCK_PART_BYTES, BLOCK_PARTS_MAX, TX_BYTES_MAX } from '@lattice/params';
+import { BLOCK_BYTES_MAX, BLOCK_TXS_MAX, TX_BYTES_MAX } from '@lattice/params';
 import { LatticeError, readU64be, u64be } from '@lattice/utils';
-import type { BlockPart } from './parts.ts';
 
 /** Gossip topics and the block request protocol of one chain: a node of another chain never meets them. */
 export function consensusTopics(chainId: string) {
   return {
     proposal: `/lattice/${chainId}/consensus/proposal/2`,
-    parts: `/lattice/${chainId}/consensus/block-part/1`,
+    compact: `/lattice/${chainId}/consensus/compact-block/1`,
     vote: `/lattice/${chainId}/consensus/vote/1`,
     txs: `/lattice/${chainId}/mempool/txs/1`,
     evidence: `/lattice/${chainId}/consensus/evidence/1`,
     blocks: `/lattice/${chainId}/sync/block/1`,
+    blockTxs: `/lattice/${chainId}/consensus/block-txs/1`,
   };
 }
 
@@ -61,7 +61,7 @@ function splitLength(b: Uint8Array, maxParts: number, maxPart: number): Uint8Arr
   return out;
 }
 
-/** A proposal travels alone; its block follows in parts (part messages). */
+/** A proposal travels alone; its block follows as a compact block message. */
 export function encodeProposalMessage(proposal: Proposal): Uint8Array {
   return toBinary(ProposalSchema, proposal);
 }
@@ -81,47 +81,97 @@ export function decodeProposalWithBlock(b: Uint8Array): { proposal: Proposal; bl
   return { proposal: decodeProposalMessage(parts[0]!), block: parts[1]! };
 }
 
-/** A tree of BLOCK_PARTS_MAX leaves is at most this deep. */
-const PART_AUNTS_MAX = Math.ceil(Math.log2(BLOCK_PARTS_MAX)) + 1;
 const HASH_BYTES = 32;
-const PART_PREFIX_BYTES = 8 + 4 + 4 + 1;
+const COMPACT_PREFIX_BYTES = 8 + 4 + 4;
 
-export interface PartMessage {
+/**
+ * A proposed block as it is gossiped: the block without its txs (header, last commit, evidence)
+ * and the hash of each tx in order. Receivers take the txs from their mempools, where gossip has
+ * already put nearly all of them, and fetch the rest (BlockTxsRequest).
+ */
+export interface CompactBlockMessage {
   height: bigint;
   round: number;
-  part: BlockPart;
+  txHashes: Uint8Array[];
+  /** The encoded Block with empty data. */
+  block: Uint8Array;
 }
 
-/** [u64 height][u32 round][u32 index][u8 aunts][32-byte aunts…][part bytes] */
-export function encodePartMessage(m: PartMessage): Uint8Array {
-  const { part } = m;
-  const out = new Uint8Array(PART_PREFIX_BYTES + part.aunts.length * HASH_BYTES + part.bytes.length);
+/** [u64 height][u32 round][u32 count][32-byte tx hashes…][block without txs] */
+export function encodeCompactBlockMessage(m: CompactBlockMessage): Uint8Array {
+  const hashesEnd = COMPACT_PREFIX_BYTES + m.txHashes.length * HASH_BYTES;
+  const out = new Uint8Array(hashesEnd + m.block.length);
   const view = new DataView(out.buffer);
   view.setBigUint64(0, m.height);
   view.setUint32(8, m.round);
-  view.setUint32(12, part.index);
-  out[16] = part.aunts.length;
-  for (const [i, a] of part.aunts.entries()) out.set(a, PART_PREFIX_BYTES + i * HASH_BYTES);
-  out.set(part.bytes, PART_PREFIX_BYTES + part.aunts.length * HASH_BYTES);
+  view.setUint32(12, m.txHashes.length);
+  for (const [i, h] of m.txHashes.entries()) out.set(h, COMPACT_PREFIX_BYTES + i * HASH_BYTES);
+  out.set(m.block, hashesEnd);
   return out;
 }
 
-export function decodePartMessage(b: Uint8Array): PartMessage {
-  if (b.length < PART_PREFIX_BYTES) throw new LatticeError('DECODE_FAILED', 'truncated block part');
+export function decodeCompactBlockMessage(b: Uint8Array): CompactBlockMessage {
+  if (b.length < COMPACT_PREFIX_BYTES) throw new LatticeError('DECODE_FAILED', 'truncated compact block');
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  const auntCount = b[16]!;
-  if (auntCount > PART_AUNTS_MAX) throw new LatticeError('DECODE_FAILED', 'block part proof too long');
-  const start = PART_PREFIX_BYTES + auntCount * HASH_BYTES;
-  const length = b.length - start;
-  if (length < 1 || length > BLOCK_PART_BYTES) throw new LatticeError('DECODE_FAILED', 'block part size');
-  const aunts = Array.from({ length: auntCount }, (_, i) =>
-    b.subarray(PART_PREFIX_BYTES + i * HASH_BYTES, PART_PREFIX_BYTES + (i + 1) * HASH_BYTES),
-  );
+  const count = view.getUint32(12);
+  if (count > BLOCK_TXS_MAX) throw new LatticeError('DECODE_FAILED', `${count} tx hashes`);
+  const hashesEnd = COMPACT_PREFIX_BYTES + count * HASH_BYTES;
+  if (b.length <= hashesEnd) throw new LatticeError('DECODE_FAILED', 'truncated compact block');
   return {
     height: view.getBigUint64(0),
     round: view.getUint32(8),
-    part: { index: view.getUint32(12), aunts, bytes: b.subarray(start) },
+    txHashes: Array.from({ length: count }, (_, i) =>
+      b.subarray(COMPACT_PREFIX_BYTES + i * HASH_BYTES, COMPACT_PREFIX_BYTES + (i + 1) * HASH_BYTES),
+    ),
+    block: b.subarray(hashesEnd),
   };
+}
+
+/**
+ * Txs of a proposed block asked for by index: the ones a node's mempool did not have. The block
+ * hash lets a peer that has already committed the height answer from its block store.
+ */
+export interface BlockTxsRequest {
+  height: bigint;
+  round: number;
+  blockHash: Uint8Array;
+  indexes: number[];
+}
+
+const TXS_REQUEST_PREFIX_BYTES = 8 + 4 + HASH_BYTES;
+
+/** [u64 height][u32 round][32-byte block hash][u32 index…] */
+export function encodeBlockTxsRequest(r: BlockTxsRequest): Uint8Array {
+  const out = new Uint8Array(TXS_REQUEST_PREFIX_BYTES + 4 * r.indexes.length);
+  const view = new DataView(out.buffer);
+  view.setBigUint64(0, r.height);
+  view.setUint32(8, r.round);
+  out.set(r.blockHash, 12);
+  for (const [i, index] of r.indexes.entries()) view.setUint32(TXS_REQUEST_PREFIX_BYTES + 4 * i, index);
+  return out;
+}
+
+export function decodeBlockTxsRequest(b: Uint8Array): BlockTxsRequest {
+  if (b.length < TXS_REQUEST_PREFIX_BYTES || (b.length - TXS_REQUEST_PREFIX_BYTES) % 4 !== 0)
+    throw new LatticeError('DECODE_FAILED', 'malformed block txs request');
+  const count = (b.length - TXS_REQUEST_PREFIX_BYTES) / 4;
+  if (count > BLOCK_TXS_MAX) throw new LatticeError('DECODE_FAILED', `${count} tx indexes`);
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  return {
+    height: view.getBigUint64(0),
+    round: view.getUint32(8),
+    blockHash: b.slice(12, TXS_REQUEST_PREFIX_BYTES),
+    indexes: Array.from({ length: count }, (_, i) => view.getUint32(TXS_REQUEST_PREFIX_BYTES + 4 * i)),
+  };
+}
+
+/** The answer: each asked-for tx in request order, empty where the node does not have it. */
+export function encodeBlockTxsResponse(txs: readonly Uint8Array[]): Uint8Array {
+  return withLength([...txs]);
+}
+
+export function decodeBlockTxsResponse(b: Uint8Array): Uint8Array[] {
+  return splitLength(b, BLOCK_TXS_MAX, TX_BYTES_MAX);
 }
 
 export function encodeVoteMessage(vote: Vote): Uint8Array {

@@ -5,6 +5,7 @@ import {
   headerHash,
   type Proposal,
   proposalSignBytes,
+  txHash,
   type Validator,
   type Vote,
   voteSignBytes,
@@ -21,29 +22,34 @@ import {
 } from '@lattice/consensus';
 import { SIGN_CONTEXT_PROPOSAL, SIGN_CONTEXT_VOTE, verifySignature } from '@lattice/crypto';
 import type { GossipVerdict, P2PHost } from '@lattice/p2p';
-import { WAL_FILE_BYTES_MAX } from '@lattice/params';
-import { assert, GenerationalCache, isLatticeError, type Logger, toHex } from '@lattice/utils';
+import { BLOCK_BYTES_MAX, WAL_FILE_BYTES_MAX } from '@lattice/params';
+import { assert, equalBytes, GenerationalCache, isLatticeError, type Logger, toHex } from '@lattice/utils';
 import type { Chain } from '../chain.ts';
 import { evidenceFromVotes } from '../evidence.ts';
 import type { TxIngress } from '../ingress.ts';
 import type { Metrics } from '../metrics.ts';
+import { openCompact, rebuildBlock, toCompact } from './compact.ts';
 import { EvidencePool } from './evidence-pool.ts';
 import {
+  type CompactBlockMessage,
   consensusTopics,
+  decodeBlockTxsRequest,
+  decodeBlockTxsResponse,
+  decodeCompactBlockMessage,
   decodeEvidenceMessage,
-  decodePartMessage,
   decodeProposalMessage,
   decodeTxBatch,
   decodeVoteMessage,
+  encodeBlockTxsRequest,
+  encodeBlockTxsResponse,
+  encodeCompactBlockMessage,
   encodeEvidenceMessage,
-  encodePartMessage,
   encodeProposalMessage,
   encodeTxBatch,
   encodeVoteMessage,
-  type PartMessage,
   TX_BATCH_MAX,
 } from './messages.ts';
-import { type BlockPart, PartSet, splitBlock } from './parts.ts';
+import { partSetHeader, validPartSetHeader } from './parts.ts';
 import { BlockSync } from './sync.ts';
 import type { WriteAheadLog } from './wal.ts';
 import { decodeWalRecord, encodeWalRecord, type WalRecord } from './wal-records.ts';
@@ -56,8 +62,15 @@ import { decodeWalRecord, encodeWalRecord, type WalRecord } from './wal-records.
 const PROPOSAL_TXS_BYTES_MAX = 4 * 1024 * 1024;
 /** WAL room kept for the node's own votes and proposals, which must always be logged. */
 const WAL_OWN_RESERVE_BYTES = 64 * 1024 * 1024;
-/** Parts that arrive before their proposal are held, up to this many bytes per height. */
-const EARLY_PARTS_BYTES_MAX = 16 * 1024 * 1024;
+/** Compact blocks that arrive before their proposal are held, up to this many bytes per height. */
+const EARLY_COMPACT_BYTES_MAX = 4 * 1024 * 1024;
+/**
+ * A tx of a proposed block that is not in the mempool is usually still on its way by tx gossip;
+ * it is asked for only after this pause, then from the peer that relayed the block, then others.
+ */
+const BLOCK_TXS_FETCH_DELAY_MS = 100;
+const BLOCK_TXS_REQUEST_TIMEOUT_MS = 2_000;
+const EMPTY = new Uint8Array(0);
 /** Locally admitted txs are gossiped in batches flushed this often. */
 const TX_GOSSIP_FLUSH_MS = 20;
 const TX_GOSSIP_BATCH_BYTES_MAX = 1024 * 1024;
@@ -75,7 +88,28 @@ function proposalKey(height: bigint, round: number): string {
   return `${height}/${round}`;
 }
 
-/** The value a proposal and its block bytes make: named by hash, travelling in the proposal's part set. */
+/**
+ * A proposed block being rebuilt from its compact form: the block without txs, each tx's hash,
+ * and the txs found so far (by index).
+ */
+interface CompactBlock {
+  block: Block;
+  hashes: Uint8Array[];
+  txs: (Uint8Array | undefined)[];
+  missing: number;
+  /** The peer that relayed it (asked first for missing txs); undefined for an own proposal. */
+  from: string | undefined;
+  fetching: boolean;
+}
+
+interface ProposalEntry {
+  proposal: Proposal;
+  compact: CompactBlock | undefined;
+  /** The block is whole and handed to the core (or was found not to match the proposal). */
+  done: boolean;
+}
+
+/** The value a proposal and its block bytes make: named by hash, cut as the proposal's part set says. */
 function proposalValue(proposal: Proposal, hash: Uint8Array, bytes: Uint8Array): ProposalValue {
   const psh = proposal.blockId?.partSetHeader;
   return { hash, bytes, ...(psh === undefined ? {} : { partSet: { total: psh.total, hash: psh.hash } }) };
@@ -112,13 +146,15 @@ export class ConsensusReactor {
   readonly #blocks = new Map<string, Block>();
   /**
    * The proposal of each round seen (at this height and the next), keyed by proposalKey, with its
-   * block arriving in parts. A copy of a proposal already here is dropped cheaply.
+   * block being rebuilt from the compact form. A copy of a proposal already here is dropped cheaply.
    */
-  readonly #partSets = new Map<string, { proposal: Proposal; parts: PartSet; done: boolean }>();
-  /** The parts of this node's latest own block, cut once for the proposal and its broadcast. */
-  #ownParts: { hash: string; parts: BlockPart[] } | undefined;
-  #earlyParts: PartMessage[] = [];
-  #earlyPartsBytes = 0;
+  readonly #proposals = new Map<string, ProposalEntry>();
+  /** This node's latest own block in compact form, made once for the proposal and its broadcast. */
+  #own: { hash: string; message: CompactBlockMessage } | undefined;
+  #earlyCompact: { m: CompactBlockMessage; from: string; bytes: number }[] = [];
+  #earlyCompactBytes = 0;
+  /** Txs that proposed blocks wait for, by hash hex: filled as the mempool admits them. */
+  readonly #waiting = new Map<string, { entry: ProposalEntry; index: number }[]>();
   /** Proposers of the next height by round, computed on demand. */
   #nextProposers: ProposerRotation | undefined;
   readonly #verified = new GenerationalCache<string, true>(VERIFIED_CONSENSUS_SIGS_MAX);
@@ -180,12 +216,16 @@ export class ConsensusReactor {
   start(): void {
     const p2p = this.#d.p2p;
     p2p.subscribe(this.#topics.proposal, (m) => this.#onProposalMessage(m.data, m.from));
-    p2p.subscribe(this.#topics.parts, (m) => this.#onPartMessage(m.data));
+    p2p.subscribe(this.#topics.compact, (m) => this.#onCompactMessage(m.data, m.from));
     p2p.subscribe(this.#topics.vote, (m) => this.#onVoteMessage(m.data, m.from));
     p2p.subscribe(this.#topics.txs, (m) => this.#onTxMessage(m.data));
     p2p.subscribe(this.#topics.evidence, (m) => this.#onEvidenceMessage(m.data));
     this.#sync.serve();
+    p2p.handle(this.#topics.blockTxs, async (req) => this.#serveBlockTxs(req), {
+      maxResponseBytes: BLOCK_BYTES_MAX,
+    });
     this.#d.ingress.onLocalAdmitted = (tx) => this.#queueTx(tx);
+    this.#d.ingress.onAdmitted = (tx) => this.#onAdmitted(tx.hashHex, tx.bytes, tx.hash);
     this.#restartCore();
     this.#rebroadcastTimer = setInterval(() => this.#rebroadcast(), REBROADCAST_INTERVAL_MS);
   }
@@ -211,6 +251,7 @@ export class ConsensusReactor {
     if (this.#txTimer) clearTimeout(this.#txTimer);
     if (this.#rebroadcastTimer) clearInterval(this.#rebroadcastTimer);
     this.#d.ingress.onLocalAdmitted = undefined;
+    this.#d.ingress.onAdmitted = undefined;
     await this.#sync.stop();
   }
 
@@ -221,9 +262,14 @@ export class ConsensusReactor {
   #clearHeight(keepFrom?: bigint): void {
     const stale = (height: bigint) => keepFrom === undefined || height < keepFrom;
     this.#blocks.clear();
-    for (const [key, e] of this.#partSets) if (stale(e.proposal.height)) this.#partSets.delete(key);
-    this.#earlyParts = this.#earlyParts.filter((m) => !stale(m.height));
-    this.#earlyPartsBytes = this.#earlyParts.reduce((n, m) => n + m.part.bytes.length, 0);
+    for (const [key, e] of this.#proposals) if (stale(e.proposal.height)) this.#proposals.delete(key);
+    for (const [hex, waiting] of this.#waiting) {
+      const left = waiting.filter((w) => !stale(w.entry.proposal.height));
+      if (left.length === 0) this.#waiting.delete(hex);
+      else this.#waiting.set(hex, left);
+    }
+    this.#earlyCompact = this.#earlyCompact.filter((e) => !stale(e.m.height));
+    this.#earlyCompactBytes = this.#earlyCompact.reduce((n, e) => n + e.bytes, 0);
     this.#nextProposers = undefined;
     this.#ownLatest.clear();
   }
@@ -458,9 +504,8 @@ export class ConsensusReactor {
       this.evidence.forBlock(),
     );
     this.#blocks.set(toHex(p.hash), p.block);
-    const cut = splitBlock(p.bytes);
-    this.#ownParts = { hash: toHex(p.hash), parts: cut.parts };
-    return { hash: p.hash, bytes: p.bytes, partSet: cut.header };
+    this.#own = { hash: toHex(p.hash), message: toCompact(p.block, p.txHashes, 0) };
+    return { hash: p.hash, bytes: p.bytes, partSet: partSetHeader(p.bytes) };
   }
 
   #isValid(value: ProposalValue): boolean {
@@ -520,18 +565,29 @@ export class ConsensusReactor {
   }
 
   /**
-   * A proposal goes out alone, then its block part by part: the parts cut when the block was
-   * built, or cut again from the bytes (WAL replay, a re-proposed valid value; the cut is fixed).
+   * A proposal goes out alone, then its block in compact form: the one made when the block was
+   * built, or made again (WAL replay, a re-proposed valid value). The node keeps the whole block
+   * as an entry, to serve the txs peers ask for.
    */
   #broadcastProposal(proposal: Proposal, value: ProposalValue): void {
     this.#publish(this.#topics.proposal, encodeProposalMessage(proposal));
-    const own = this.#ownParts?.hash === toHex(value.hash) ? this.#ownParts.parts : undefined;
-    for (const part of own ?? splitBlock(value.bytes).parts) {
-      this.#publish(
-        this.#topics.parts,
-        encodePartMessage({ height: proposal.height, round: proposal.round, part }),
-      );
-    }
+    const hex = toHex(value.hash);
+    const block = this.#blocks.get(hex) ?? decodeBlock(value.bytes);
+    const txs = block.data?.txs ?? [];
+    const m =
+      this.#own?.hash === hex
+        ? { ...this.#own.message, round: proposal.round }
+        : toCompact(
+            block,
+            txs.map((t) => txHash(t)),
+            proposal.round,
+          );
+    this.#proposals.set(proposalKey(proposal.height, proposal.round), {
+      proposal,
+      compact: { block, hashes: m.txHashes, txs: [...txs], missing: 0, from: undefined, fetching: false },
+      done: true,
+    });
+    this.#publish(this.#topics.compact, encodeCompactBlockMessage(m));
   }
 
   #onProposalMessage(data: Uint8Array, from: string): GossipVerdict {
@@ -544,73 +600,192 @@ export class ConsensusReactor {
     if (this.#sync.active || this.#ahead(p.height, from)) return 'ignore';
     if (!this.#current(p.height)) return 'ignore';
     if (p.blockId === undefined || !Number.isSafeInteger(p.round) || p.round < 0) return 'reject';
-    if (!PartSet.validHeader(p.blockId.partSetHeader)) return 'reject';
+    if (!validPartSetHeader(p.blockId.partSetHeader)) return 'reject';
     // One proposal per round: a second one (an equivocating proposer) would only cost a block's
-    // worth of parts, memory and WAL; conflicting votes are what evidence is made of.
+    // worth of fetching, memory and WAL; conflicting votes are what evidence is made of.
     const key = proposalKey(p.height, p.round);
-    if (this.#partSets.has(key)) return 'ignore';
+    if (this.#proposals.has(key)) return 'ignore';
     if (!this.#verifyProposal(p, this.#proposerAt(p.height, p.round))) return 'reject';
-    if (this.#partSets.size >= PROPOSALS_SEEN_PER_HEIGHT_MAX) return 'ignore';
-    const psh = p.blockId.partSetHeader!;
-    const entry = { proposal: p, parts: new PartSet(psh), done: false };
-    this.#partSets.set(key, entry);
-    this.#log.debug('proposal received', { height: p.height.toString(), round: p.round, parts: psh.total });
-    // Parts that came first (by another path through the mesh) are checked now.
-    const early = this.#earlyParts.filter((m) => m.height === p.height && m.round === p.round);
-    for (const m of early) if (entry.parts.add(m.part) === 'added') this.#maybeComplete(entry);
+    if (this.#proposals.size >= PROPOSALS_SEEN_PER_HEIGHT_MAX) return 'ignore';
+    const entry: ProposalEntry = { proposal: p, compact: undefined, done: false };
+    this.#proposals.set(key, entry);
+    this.#log.debug('proposal received', { height: p.height.toString(), round: p.round });
+    // A compact block that came first (by another path through the mesh) is taken now.
+    const early = this.#earlyCompact.find((e) => e.m.height === p.height && e.m.round === p.round);
+    if (early !== undefined && !this.#takeCompact(entry, early.m, early.from))
+      this.#d.p2p.penalize(early.from, 'compact block that does not match its proposal');
     return 'accept';
   }
 
-  #onPartMessage(data: Uint8Array): GossipVerdict {
-    let m: PartMessage;
+  #onCompactMessage(data: Uint8Array, from: string): GossipVerdict {
+    let m: CompactBlockMessage;
     try {
-      m = decodePartMessage(data);
+      // Copied: what is kept (the bare block, hashes) must not alias the gossip buffer.
+      m = decodeCompactBlockMessage(data.slice());
     } catch {
       return 'reject';
     }
     if (this.#sync.active || !this.#current(m.height)) return 'ignore';
-    const entry = this.#partSets.get(proposalKey(m.height, m.round));
+    const entry = this.#proposals.get(proposalKey(m.height, m.round));
     if (entry === undefined) {
       // Unverifiable until its proposal arrives: held (not relayed), within a byte budget.
-      if (this.#earlyPartsBytes + m.part.bytes.length <= EARLY_PARTS_BYTES_MAX) {
-        this.#earlyParts.push(m);
-        this.#earlyPartsBytes += m.part.bytes.length;
+      if (this.#earlyCompactBytes + data.length <= EARLY_COMPACT_BYTES_MAX) {
+        this.#earlyCompact.push({ m, from, bytes: data.length });
+        this.#earlyCompactBytes += data.length;
       }
       return 'ignore';
     }
-    const added = entry.parts.add(m.part);
-    if (added === 'invalid') return 'reject';
-    if (added === 'duplicate') return 'ignore';
-    this.#maybeComplete(entry);
-    return 'accept';
+    if (entry.compact !== undefined) return 'ignore';
+    return this.#takeCompact(entry, m, from) ? 'accept' : 'reject';
   }
 
-  /** A whole block: checked against the signed hash, made durable, handed to the core. */
-  #maybeComplete(entry: { proposal: Proposal; parts: PartSet; done: boolean }): void {
-    if (entry.done || !entry.parts.complete) return;
+  /**
+   * Binds a compact block to its signed proposal (header hash, and the data hash over the listed
+   * tx hashes) and fills in the txs the mempool has; the rest are awaited, then fetched. False
+   * when it does not match: whoever sent it is at fault.
+   */
+  #takeCompact(entry: ProposalEntry, m: CompactBlockMessage, from: string): boolean {
+    const block = openCompact(m, entry.proposal.blockId!.hash);
+    if (block === undefined) return false;
+    const c: CompactBlock = {
+      block,
+      hashes: m.txHashes,
+      // Filled, not sparse: the missing indexes are found by iterating.
+      txs: new Array(m.txHashes.length).fill(undefined),
+      missing: m.txHashes.length,
+      from,
+      fetching: false,
+    };
+    entry.compact = c;
+    let fromMempool = 0;
+    for (const [i, h] of m.txHashes.entries()) {
+      const hex = toHex(h);
+      const tx = this.#d.ingress.pending(hex);
+      if (tx !== undefined) {
+        this.#fill(entry, i, tx.bytes, tx.hash);
+        fromMempool++;
+        continue;
+      }
+      const waiting = this.#waiting.get(hex);
+      if (waiting === undefined) this.#waiting.set(hex, [{ entry, index: i }]);
+      else waiting.push({ entry, index: i });
+    }
+    this.#d.metrics?.consensusBlockTxsTotal.inc({ source: 'mempool' }, fromMempool);
+    if (c.missing === 0) this.#complete(entry);
+    else setTimeout(() => void this.#fetchMissing(entry), BLOCK_TXS_FETCH_DELAY_MS).unref();
+    return true;
+  }
+
+  /** A tx the mempool just admitted may be one a proposed block waits for. */
+  #onAdmitted(hashHex: string, bytes: Uint8Array, hash: Uint8Array): void {
+    const waiting = this.#waiting.get(hashHex);
+    if (waiting === undefined) return;
+    this.#waiting.delete(hashHex);
+    for (const w of waiting) this.#fill(w.entry, w.index, bytes, hash);
+  }
+
+  #fill(entry: ProposalEntry, index: number, bytes: Uint8Array, hash: Uint8Array): void {
+    const c = entry.compact!;
+    if (c.txs[index] !== undefined) return;
+    c.txs[index] = bytes;
+    this.#d.chain.noteTxHash(bytes, hash);
+    c.missing--;
+    if (c.missing === 0) this.#complete(entry);
+  }
+
+  /** Asks peers for the txs a proposed block still lacks: the relaying peer first, then the others. */
+  async #fetchMissing(entry: ProposalEntry): Promise<void> {
+    const c = entry.compact!;
+    if (entry.done || c.missing === 0 || c.fetching || this.#stopped) return;
+    c.fetching = true;
+    const { height, round } = entry.proposal;
+    const peers = [c.from!, ...this.#d.p2p.readyPeers().map((p) => p.id)].filter(
+      (p, i, all) => all.indexOf(p) === i,
+    );
+    for (const peer of peers) {
+      const key = proposalKey(height, round);
+      if (entry.done || c.missing === 0 || this.#stopped || this.#proposals.get(key) !== entry) return;
+      const indexes = c.txs.flatMap((t, i) => (t === undefined ? [i] : []));
+      let txs: Uint8Array[];
+      try {
+        const res = await this.#d.p2p.request(
+          peer,
+          this.#topics.blockTxs,
+          encodeBlockTxsRequest({ height, round, blockHash: entry.proposal.blockId!.hash, indexes }),
+          { timeoutMs: BLOCK_TXS_REQUEST_TIMEOUT_MS, maxResponseBytes: BLOCK_BYTES_MAX },
+        );
+        txs = decodeBlockTxsResponse(res);
+      } catch (e) {
+        this.#log.debug('cannot fetch block txs', { peer, error: String(e) });
+        continue;
+      }
+      if (txs.length !== indexes.length) {
+        this.#d.p2p.penalize(peer, 'block txs answer of the wrong length');
+        continue;
+      }
+      let fetched = 0;
+      for (const [j, tx] of txs.entries()) {
+        const index = indexes[j]!;
+        if (tx.length === 0 || c.txs[index] !== undefined) continue;
+        const hash = txHash(tx);
+        if (!equalBytes(hash, c.hashes[index]!)) {
+          this.#d.p2p.penalize(peer, 'block tx that does not match its hash');
+          break;
+        }
+        this.#waiting.delete(toHex(hash));
+        fetched++;
+        this.#fill(entry, index, tx.slice(), hash);
+      }
+      this.#d.metrics?.consensusBlockTxsTotal.inc({ source: 'fetched' }, fetched);
+    }
+    if (!entry.done && c.missing > 0)
+      this.#log.warn('no peer had every tx of a proposed block', {
+        height: height.toString(),
+        round,
+        missing: c.missing,
+      });
+  }
+
+  /**
+   * The txs of a proposed block this node has, for a peer rebuilding it: from the proposal being
+   * decided, or from the block store once this node has committed it (a slower peer asks late).
+   */
+  #serveBlockTxs(req: Uint8Array): Uint8Array {
+    const r = decodeBlockTxsRequest(req);
+    const entry = this.#proposals.get(proposalKey(r.height, r.round));
+    let txs: readonly (Uint8Array | undefined)[] = [];
+    if (entry?.compact !== undefined && equalBytes(entry.proposal.blockId!.hash, r.blockHash)) {
+      txs = entry.compact.txs;
+    } else if (r.height <= BigInt(this.#d.chain.height)) {
+      const block = this.#d.chain.blockAt(Number(r.height));
+      if (block?.header !== undefined && equalBytes(headerHash(block.header), r.blockHash))
+        txs = block.data?.txs ?? [];
+    }
+    return encodeBlockTxsResponse(r.indexes.map((i) => txs[i] ?? EMPTY));
+  }
+
+  /** A whole block: checked against the signed part set, made durable, handed to the core. */
+  #complete(entry: ProposalEntry): void {
+    if (entry.done) return;
     entry.done = true;
     const p = entry.proposal;
-    const bytes = entry.parts.assemble();
-    let block: Block | undefined;
-    try {
-      block = decodeBlock(bytes);
-    } catch {
-      block = undefined;
-    }
-    const hash = block?.header === undefined ? new Uint8Array(0) : headerHash(block.header);
-    if (toHex(hash) !== toHex(p.blockId!.hash)) {
-      // Every part matched the signed root, so the proposer itself cut a block that is not the one it named.
+    const c = entry.compact!;
+    const whole = rebuildBlock(c.block, c.txs as Uint8Array[], p.blockId!.partSetHeader!);
+    if (whole === undefined) {
+      // Header and txs match what the proposer signed, so the proposer cut other bytes than these.
       this.#log.warn('proposed block does not match its proposal', {
         height: p.height.toString(),
         round: p.round,
       });
       return;
     }
+    const { block, bytes } = whole;
+    const hash = p.blockId!.hash;
     // Next-height messages are not logged: the WAL is emptied when the current height commits.
     if (p.height === this.#core.height)
       this.#appendWal({ kind: 'proposal', height: p.height, own: false, proposal: p, block: bytes }, false);
-    // Decoded once: the validity check that follows uses this copy.
-    this.#blocks.set(toHex(hash), block!);
+    // Built once: the validity check that follows uses this copy.
+    this.#blocks.set(toHex(hash), block);
     this.#handle({ kind: 'proposal', proposal: p, value: proposalValue(p, hash, bytes) });
   }
 
