@@ -116,6 +116,8 @@ export class Chain {
   #commitQueue: Promise<unknown> = Promise.resolve();
   /** Tx hashes by the bytes object they were computed from (weak: gone with the bytes). */
   readonly #txHashes = new WeakMap<Uint8Array, Uint8Array>();
+  /** The last block checkBlock passed, at the height it was checked for. */
+  #checked: { block: Block; height: number; misbehaviour: Misbehaviour[] } | undefined;
 
   constructor(deps: ChainDeps) {
     this.#store = deps.store;
@@ -294,7 +296,7 @@ export class Chain {
    * BLOCK_INVALID with the reason.
    */
   checkBlock(block: Block): void {
-    this.#check(block);
+    this.#checked = { block, height: this.#height, misbehaviour: this.#check(block) };
   }
 
   /** checkBlock, returning the misbehaviour the block's evidence proves (to hand to the app). */
@@ -388,7 +390,14 @@ export class Chain {
   commitBlock(block: Block, hash: Uint8Array, commit: Commit): Promise<CommittedBlock | undefined> {
     const run = this.#commitQueue.then(async () => {
       if (block.header !== undefined && block.header.height <= BigInt(this.#height)) return undefined;
-      const misbehaviour = this.#check(block);
+      // The proposal check of this very block object at this height already ran (the core
+      // checks a block before voting for it): the result stands, as the chain has not moved.
+      const checked = this.#checked;
+      const misbehaviour =
+        checked?.block === block && checked.height === this.#height
+          ? checked.misbehaviour
+          : this.#check(block);
+      this.#checked = undefined;
       if (!equalBytes(headerHash(block.header!), hash)) {
         throw new LatticeError('BLOCK_INVALID', 'block hash does not match its header');
       }
