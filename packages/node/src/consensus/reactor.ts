@@ -75,6 +75,12 @@ const EMPTY = new Uint8Array(0);
 const TX_GOSSIP_FLUSH_MS = 20;
 const TX_GOSSIP_BATCH_BYTES_MAX = 1024 * 1024;
 /**
+ * Tx batches are relayed only after this pause, to the peers that have not got them by then: in
+ * a well-connected network every node has them from the origin, and each node received every
+ * batch three times among four validators when relaying was immediate.
+ */
+const TX_RELAY_DELAY_MS = 20;
+/**
  * Gossip does not replay old messages to a peer that (re)joins late, so own latest votes are sent
  * again while a height makes no progress: a restarted validator learns the round the others are
  * in (round skipping) and the votes it missed. Proposals (megabytes of parts) are not; a node
@@ -218,7 +224,7 @@ export class ConsensusReactor {
     p2p.subscribe(this.#topics.proposal, (m) => this.#onProposalMessage(m.data, m.from));
     p2p.subscribe(this.#topics.compact, (m) => this.#onCompactMessage(m.data, m.from));
     p2p.subscribe(this.#topics.vote, (m) => this.#onVoteMessage(m.data, m.from));
-    p2p.subscribe(this.#topics.txs, (m) => this.#onTxMessage(m.data));
+    p2p.subscribe(this.#topics.txs, (m) => this.#onTxMessage(m.data), { relayDelayMs: TX_RELAY_DELAY_MS });
     p2p.subscribe(this.#topics.evidence, (m) => this.#onEvidenceMessage(m.data));
     this.#sync.serve();
     p2p.handle(this.#topics.blockTxs, async (req) => this.#serveBlockTxs(req), {
