@@ -9,7 +9,7 @@ import {
 } from '@lattice/params';
 import { LatticeError } from '@lattice/utils';
 import { checkSize, decodeMessage, encodeMessage } from './decode.ts';
-import { type ExecTxResult, ExecTxResultSchema } from './gen/lattice/abci/v1/types_pb.js';
+import type { ExecTxResult } from './gen/lattice/abci/v1/types_pb.js';
 import { type ConsensusParams, ConsensusParamsSchema } from './gen/lattice/types/v1/params_pb.js';
 import {
   type Block,
@@ -31,6 +31,7 @@ import {
   type Vote,
 } from './gen/lattice/types/v1/types_pb.js';
 import { merkleRoot } from './merkle.ts';
+import { encodeDeterministicResult } from './results.ts';
 import { sha256 } from './sha256.ts';
 import { txHash } from './tx.ts';
 import { limitRepeated } from './wire.ts';
@@ -85,19 +86,7 @@ export function consensusParamsHash(params: ConsensusParams): Uint8Array {
  * data, gas wanted, gas used), as CometBFT does; log, codespace and events are not hashed.
  */
 export function resultsHash(results: readonly ExecTxResult[]): Uint8Array {
-  return merkleRoot(
-    results.map((r) =>
-      encodeMessage(
-        ExecTxResultSchema,
-        create(ExecTxResultSchema, {
-          code: r.code,
-          data: r.data,
-          gasWanted: r.gasWanted,
-          gasUsed: r.gasUsed,
-        }),
-      ),
-    ),
-  );
+  return merkleRoot(results.map(encodeDeterministicResult));
 }
 
 const INT64_MAX = (1n << 63n) - 1n;

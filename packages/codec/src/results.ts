@@ -23,6 +23,24 @@ export function encodeBlockResults(
   return w.finish();
 }
 
+/**
+ * The deterministic part of a tx result as last_results_hash commits to it (code, data, gas
+ * wanted, gas used), written directly: the same bytes as toBinary of an ExecTxResult holding
+ * only those fields (a test pins it), without a message per tx.
+ */
+export function encodeDeterministicResult(r: ExecTxResult): Uint8Array {
+  const w = new BinaryWriter();
+  writeDeterministicFields(w, r);
+  return w.finish();
+}
+
+function writeDeterministicFields(w: BinaryWriter, r: ExecTxResult): void {
+  if (r.code !== 0) w.tag(1, WireType.Varint).uint32(r.code);
+  if (r.data.length > 0) w.tag(4, WireType.LengthDelimited).bytes(r.data);
+  if (r.gasWanted !== 0n) w.tag(5, WireType.Varint).uint64(r.gasWanted);
+  if (r.gasUsed !== 0n) w.tag(6, WireType.Varint).uint64(r.gasUsed);
+}
+
 function writeExecTxResult(w: BinaryWriter, r: ExecTxResult): void {
   if (r.code !== 0) w.tag(1, WireType.Varint).uint32(r.code);
   if (r.codespace !== '') w.tag(2, WireType.LengthDelimited).string(r.codespace);

@@ -7,6 +7,7 @@ import {
   EventSchema,
   ExecTxResultSchema,
   encodeBlockResults,
+  encodeDeterministicResult,
 } from '../src/index.ts';
 
 describe('encodeBlockResults', () => {
@@ -43,6 +44,15 @@ describe('encodeBlockResults', () => {
         create(BlockResultsSchema, { height, txResults: results, appHash }),
       );
       assert.deepEqual(encodeBlockResults(height, results, appHash), ref);
+      // What last_results_hash commits to: only code, data and gas, as their own message.
+      for (const r of results) {
+        const { code, data, gasWanted, gasUsed } = r;
+        const only = toBinary(
+          ExecTxResultSchema,
+          create(ExecTxResultSchema, { code, data, gasWanted, gasUsed }),
+        );
+        assert.deepEqual(encodeDeterministicResult(r), only);
+      }
     }
   });
 });
