@@ -76,7 +76,14 @@ const STEPS = ['new-height', 'propose', 'prevote', 'precommit', 'decided'] as co
 async function stepTimes(url: string): Promise<{
   ms: Record<string, number>;
   gossipMiB: Record<string, number>;
-  counts: { txs: number; verified: number; fromMempool: number; fetched: number };
+  counts: {
+    txs: number;
+    verified: number;
+    fromMempool: number;
+    fetched: number;
+    kept: number;
+    rechecked: number;
+  };
 }> {
   const m = await scrape(url);
   const ms: Record<string, number> = {};
@@ -93,6 +100,8 @@ async function stepTimes(url: string): Promise<{
     verified: m.get('lattice_sig_verifications_total') ?? 0,
     fromMempool: m.get('lattice_consensus_block_txs_total{source="mempool"}') ?? 0,
     fetched: m.get('lattice_consensus_block_txs_total{source="fetched"}') ?? 0,
+    kept: m.get('lattice_mempool_rechecks_total{kind="kept"}') ?? 0,
+    rechecked: m.get('lattice_mempool_rechecks_total{kind="full"}') ?? 0,
   };
   return { ms, gossipMiB, counts };
 }
@@ -173,7 +182,7 @@ async function main(): Promise<void> {
       `  gossip:     ${Object.entries(steps.gossipMiB)
         .map(([k, v]) => `${k} ${fmt(v, 1)} MiB`)
         .join(', ')} (node0, whole run)`,
-      `  node0:      ${fmt(steps.counts.txs)} txs committed, ${fmt(steps.counts.verified)} signatures verified, proposed txs found in the mempool ${fmt(steps.counts.fromMempool)} / fetched ${fmt(steps.counts.fetched)} (whole run)`,
+      `  node0:      ${fmt(steps.counts.txs)} txs committed, ${fmt(steps.counts.verified)} signatures verified, proposed txs found in the mempool ${fmt(steps.counts.fromMempool)} / fetched ${fmt(steps.counts.fetched)}, check state kept after ${fmt(steps.counts.kept)} of ${fmt(steps.counts.kept + steps.counts.rechecked)} blocks (whole run)`,
       `  cpu:        ${cores.map((c) => fmt(c, 2)).join(' + ')} cores (nodes, of 2)`,
     ]);
     // Every failure mode a user would care about, as an exit code for scripts.

@@ -23,6 +23,7 @@ import {
 } from '@lattice/crypto';
 import {
   ADDRESS_BYTES,
+  CHECK_STATE_CARRY_CHANGES_MAX,
   DENOM_DRT,
   GAS_PER_TX_BYTE,
   GAS_PRICE_DECIMALS,
@@ -62,6 +63,7 @@ import { type Account, type AccountPubKey, AuthKeeper } from './modules/auth.ts'
 import { BankKeeper } from './modules/bank.ts';
 import { type Misbehaviour, MisbehaviourKeeper, type MisbehaviourRecord } from './modules/misbehaviour.ts';
 import { type BlockInfo, WasmKeeper } from './modules/wasm/keeper.ts';
+import { CheckCarry } from './check-carry.ts';
 import { VerifiedSignatureCache } from './sigcache.ts';
 import { type DecodedTx, decodeTx } from './tx.ts';
 
@@ -148,6 +150,7 @@ export class LatticeApp {
   readonly #misbehaviour = new MisbehaviourKeeper();
   readonly #wasm = new WasmKeeper(this.#bank);
   readonly #sigCache = new VerifiedSignatureCache();
+  readonly #carry = new CheckCarry(CHECK_STATE_CARRY_CHANGES_MAX);
   /**
    * A tx decoded at admission is reused when its block executes: the mempool hands the same
    * bytes object to the proposal, so identity is the key and the entry lives as long as they do.
@@ -164,7 +167,16 @@ export class LatticeApp {
   readonly #localMinGasPrice: bigint;
   #params: ChainParams | undefined;
   #checkState: Overlay;
-  #pending: { height: number; staged: StagedState; params: ChainParams } | undefined;
+  #pending:
+    | {
+        height: number;
+        staged: StagedState;
+        params: ChainParams;
+        /** Whether the check state stays valid across this block (see CheckCarry). */
+        keepCheckState: boolean;
+        txHashHexes: string[];
+      }
+    | undefined;
   #checkQueue: Promise<unknown> = Promise.resolve();
   #lastBlockTimeMs = 0n;
 
@@ -217,7 +229,7 @@ export class LatticeApp {
     this.#auth.ensureAccount(kv, FEE_COLLECTOR_ADDRESS);
     const height = genesis.initialHeight - 1;
     const staged = this.#state.stage(height, kv.writes());
-    this.#pending = { height, staged, params };
+    this.#pending = { height, staged, params, keepCheckState: false, txHashHexes: [] };
     return { appHash: staged.root };
   }
 
@@ -305,6 +317,7 @@ export class LatticeApp {
       overlay.discard();
       return { ok: false, error: toLatticeError(e), hashHex: tx.hashHex };
     }
+    this.#carry.admitted(tx, overlay);
     overlay.commitToParent();
     return accepted;
   }
@@ -397,9 +410,12 @@ export class LatticeApp {
     const block = new Overlay(this.#state);
     const blockInfo: BlockInfo = { height: req.height, timeMs: req.timeMs, chainId: this.chainId };
     this.#lastBlockTimeMs = req.timeMs;
-    for (const m of req.misbehaviour ?? []) this.#misbehaviour.record(block, m, BigInt(req.height));
+    const misbehaviour = req.misbehaviour ?? [];
+    for (const m of misbehaviour) this.#misbehaviour.record(block, m, BigInt(req.height));
     const txResults: ExecTxResult[] = [];
     const txHashes: Uint8Array[] = [];
+    const decoded: (DecodedTx | undefined)[] = [];
+    let failed = 0;
     for (const bytes of req.txs) {
       let tx: DecodedTx;
       try {
@@ -409,25 +425,41 @@ export class LatticeApp {
           this.#result({ error: toLatticeError(e, 'TX_MALFORMED'), gasWanted: 0n, gasUsed: 0n, events: [] }),
         );
         txHashes.push(txHash(bytes));
+        decoded.push(undefined);
+        failed++;
         continue;
       }
-      txResults.push(this.#result(this.#runTx(block, tx, 'deliver', blockInfo, params)));
+      const out = this.#runTx(block, tx, 'deliver', blockInfo, params);
+      if (out.error) failed++;
+      txResults.push(this.#result(out));
       txHashes.push(tx.hash);
+      decoded.push(tx);
     }
     const staged = this.#state.stage(req.height, block.writes());
-    this.#pending = { height: req.height, staged, params };
+    this.#pending = {
+      height: req.height,
+      staged,
+      params,
+      keepCheckState: this.#carry.blockKeeps(decoded, failed, misbehaviour.length),
+      txHashHexes: decoded.flatMap((t) => (t === undefined ? [] : [t.hashHex])),
+    };
     return { txResults, txHashes, appHash: staged.root };
   }
 
-  /** Persists the pending state; must run inside the store transaction that also writes the block. */
-  commit(): { height: number; appHash: Uint8Array } {
+  /**
+   * Persists the pending state; must run inside the store transaction that also writes the block.
+   * `recheck` says whether the mempool must be rechecked: false when the check state was kept
+   * (it reads through to the committed state, which now includes the block).
+   */
+  commit(): { height: number; appHash: Uint8Array; recheck: boolean } {
     const pending = this.#pending;
     assert(pending !== undefined, 'commit without a finalized block');
     this.#state.commit(pending.staged);
     this.#pending = undefined;
     this.#params = pending.params;
-    this.#checkState = new Overlay(this.#state);
-    return { height: pending.height, appHash: pending.staged.root };
+    const kept = this.#carry.afterCommit(pending.keepCheckState, pending.txHashHexes, this.#checkState);
+    if (!kept) this.#checkState = new Overlay(this.#state);
+    return { height: pending.height, appHash: pending.staged.root, recheck: !kept };
   }
 
   /** Drops a finalized but uncommitted block (the store transaction failed). */

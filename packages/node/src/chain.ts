@@ -64,6 +64,8 @@ export interface CommittedBlock {
   results: ExecTxResult[];
   appHash: Uint8Array;
   txHashes: Uint8Array[];
+  /** Whether the mempool must be rechecked against the new state (the app could not keep its check state). */
+  recheck: boolean;
   execMs: number;
   commitMs: number;
 }
@@ -232,9 +234,9 @@ export class Chain {
   }
 
   /** Builds, signs, executes and commits the next block (the single-validator path). */
-  async produceBlock(nowMs: bigint): Promise<CommittedBlock> {
+  async produceBlock(nowMs: bigint, maxTxBytes?: number): Promise<CommittedBlock> {
     assert(this.isValidator, 'produceBlock on a node that is not the validator');
-    const p = this.buildBlock(this.#validatorAddress());
+    const p = this.buildBlock(this.#validatorAddress(), maxTxBytes);
     // The precommit's timestamp is the signer's clock; the next block's time derives from it.
     const commitTimeMs = nowMs > this.#lastTimeMs ? nowMs : this.#lastTimeMs + 1n;
     const commit = this.#signCommit(Number(p.block.header!.height), p.hash, commitTimeMs);
@@ -520,12 +522,13 @@ export class Chain {
     const blockBytes = encodeBlock(block);
     const commitBytes = toBinary(CommitSchema, commit);
     const resultsBytes = encodeBlockResults(BigInt(height), txResults, appHash);
+    let recheck = true;
     try {
       this.#store.transaction(() => {
         this.#store.blocks.put({ height, hash, block: blockBytes, commit: commitBytes });
         this.#store.results.put(height, resultsBytes);
         for (const [index, h] of txHashes.entries()) this.#store.txIndex.put(h, { height, index });
-        this.#app.commit();
+        recheck = this.#app.commit().recheck;
       });
     } catch (e) {
       this.#app.abortPending();
@@ -546,6 +549,7 @@ export class Chain {
       results: txResults,
       appHash,
       txHashes,
+      recheck,
       execMs: t1 - t0,
       commitMs: t2 - t1,
     };

@@ -77,16 +77,19 @@ export class TxIngress {
 
   /**
    * After a block: drop its txs from the mempool and re-check the rest against the new state,
-   * evicting what no longer passes. Must run synchronously right after the commit, before any
+   * evicting what no longer passes; `recheck` false skips the second part (see the app's
+   * CheckCarry). Must run synchronously right after the commit, before any
    * queued checkTx continues (the chain's onCommit hook).
    */
-  afterBlock(height: number, txHashes: readonly Uint8Array[]): { evicted: number } {
+  afterBlock(height: number, txHashes: readonly Uint8Array[], recheck = true): { evicted: number } {
     for (const h of txHashes) {
       const hex = toHex(h);
       this.#mempool.remove(hex);
       this.#committed.set(hex, height);
     }
     let evicted = 0;
+    // The app kept its check state (it already reflects the new state and every remaining tx).
+    if (!recheck) return { evicted };
     for (const entry of this.#mempool.entries()) {
       const r = this.#app.recheckTx(entry.tx);
       if (!r.ok) {

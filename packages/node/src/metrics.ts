@@ -68,6 +68,8 @@ export class Metrics {
   readonly consensusEvidenceTotal: Counter<'source'>;
   /** Txs of proposed blocks by where a node found them: its mempool, or fetched from a peer. */
   readonly consensusBlockTxsTotal: Counter<'source'>;
+  /** After each block: a full mempool recheck, or the check state kept (nothing to recheck). */
+  readonly mempoolRechecksTotal: Counter<'kind'>;
   readonly p2pPeers: Gauge;
   /** Labels `topic` and `direction` (in: new messages received; out: own publishes). */
   readonly p2pGossipBytesTotal: Counter<'topic' | 'direction'>;
@@ -203,6 +205,12 @@ export class Metrics {
       help: 'Consensus WAL append latency; sync=true for own messages (fsynced)',
       labelNames: ['sync'],
       buckets: [...LATENCY_BUCKETS_SECONDS],
+      registers,
+    });
+    this.mempoolRechecksTotal = new Counter({
+      name: `${prefix}mempool_rechecks_total`,
+      help: 'After each block, kind=full: the mempool was rechecked; kind=kept: the check state stayed valid',
+      labelNames: ['kind'],
       registers,
     });
     this.consensusBlockTxsTotal = new Counter({

@@ -146,7 +146,8 @@ export class LatticeNode {
     );
     let lastBlockAt: number | undefined;
     const onCommit = (b: CommittedBlock) => {
-      const { evicted } = ingress.afterBlock(b.height, b.txHashes);
+      const { evicted } = ingress.afterBlock(b.height, b.txHashes, b.recheck);
+      metrics.mempoolRechecksTotal.inc({ kind: b.recheck ? 'full' : 'kept' });
       if (evicted > 0) log.debug('mempool recheck evicted txs', { evicted });
       const now = performance.now();
       metrics.height.set(b.height);
@@ -307,8 +308,9 @@ export class LatticeNode {
   }
 
   /** Produces one block now (manualBlocks mode, tests). */
-  produceBlock(): Promise<CommittedBlock> {
-    return this.chain.produceBlock(BigInt(Date.now()));
+  /** `maxTxBytes` caps the block's txs below the chain's limit (a block that leaves txs behind). */
+  produceBlock(maxTxBytes?: number): Promise<CommittedBlock> {
+    return this.chain.produceBlock(BigInt(Date.now()), maxTxBytes);
   }
 
   async stop(): Promise<void> {

@@ -72,6 +72,11 @@ export const MEMPOOL_TXS_MAX = 100_000;
 export const MEMPOOL_BYTES_MAX = 512 * 1024 * 1024;
 export const MEMPOOL_TXS_PER_SENDER_MAX = 10_000;
 export const MEMPOOL_CACHE_SIZE = 200_000;
+/**
+ * A check state kept across blocks (no recheck needed) accumulates the keys of every tx it saw;
+ * past this many it is rebuilt by a full recheck, so it never outgrows what the mempool needs.
+ */
+export const CHECK_STATE_CARRY_CHANGES_MAX = 50_000;
 
 // Signature verification
 export const VERIFY_BATCH_MAX = 256;

@@ -113,4 +113,9 @@ export class Overlay implements StateReader {
   get size(): number {
     return this.#changes.size;
   }
+
+  /** The keys this overlay changed (set or deleted), in no particular order. */
+  changedKeys(): Uint8Array[] {
+    return Array.from(this.#changes.keys(), keyBytes);
+  }
 }
