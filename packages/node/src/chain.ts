@@ -118,6 +118,7 @@ export class Chain {
   #commitQueue: Promise<unknown> = Promise.resolve();
   /** Tx hashes by the bytes object they were computed from (weak: gone with the bytes). */
   readonly #txHashes = new WeakMap<Uint8Array, Uint8Array>();
+  readonly #dataHashChecked = new WeakSet<Block>();
   /** The last block checkBlock passed, at the height it was checked for. */
   #checked: { block: Block; height: number; misbehaviour: Misbehaviour[] } | undefined;
 
@@ -283,6 +284,15 @@ export class Chain {
     this.#txHashes.set(bytes, hash);
   }
 
+  /**
+   * Marks a block whose data hash the caller has checked against its txs' hashes (a compact
+   * proposal binds them on arrival), so checkBlock does not compute the tree again. The block
+   * object must not be changed afterwards.
+   */
+  noteDataHashChecked(block: Block): void {
+    this.#dataHashChecked.add(block);
+  }
+
   #txHashOf(bytes: Uint8Array): Uint8Array {
     let h = this.#txHashes.get(bytes);
     if (h === undefined) {
@@ -350,7 +360,10 @@ export class Chain {
     if (txs.length > BLOCK_TXS_MAX) fail(`${txs.length} txs, at most ${BLOCK_TXS_MAX}`);
     if (!this.#app.processProposal({ txs, maxBytes: this.#txBytesMax }).accept)
       fail('txs exceed the block size limit');
-    if (!equalBytes(header.dataHash, dataHashFromTxHashes(txs.map((t) => this.#txHashOf(t)))))
+    if (
+      !this.#dataHashChecked.has(block) &&
+      !equalBytes(header.dataHash, dataHashFromTxHashes(txs.map((t) => this.#txHashOf(t))))
+    )
       fail('data hash does not match');
     return misbehaviour;
   }
@@ -387,9 +400,15 @@ export class Chain {
   /**
    * Verifies `commit` for `block` (which must be the next block) and commits it. Consensus and
    * block sync may both bring the same height: commits run one at a time, and a block whose
-   * height is already committed resolves to undefined.
+   * height is already committed resolves to undefined. `bytes`, when given, is the block's
+   * encoding as proposed (the bytes its part set was cut from), stored as is.
    */
-  commitBlock(block: Block, hash: Uint8Array, commit: Commit): Promise<CommittedBlock | undefined> {
+  commitBlock(
+    block: Block,
+    hash: Uint8Array,
+    commit: Commit,
+    bytes?: Uint8Array,
+  ): Promise<CommittedBlock | undefined> {
     const run = this.#commitQueue.then(async () => {
       if (block.header !== undefined && block.header.height <= BigInt(this.#height)) return undefined;
       // The proposal check of this very block object at this height already ran (the core
@@ -404,7 +423,7 @@ export class Chain {
         throw new LatticeError('BLOCK_INVALID', 'block hash does not match its header');
       }
       this.verifyCommit(this.#height + 1, hash, commit);
-      return this.#execute(block, hash, commit, misbehaviour);
+      return this.#execute(block, hash, commit, misbehaviour, bytes);
     });
     this.#commitQueue = run.catch(() => undefined);
     return run;
@@ -504,6 +523,7 @@ export class Chain {
     hash: Uint8Array,
     commit: Commit,
     misbehaviour: readonly Misbehaviour[] = [],
+    bytes?: Uint8Array,
   ): Promise<CommittedBlock> {
     const header = block.header!;
     const height = Number(header.height);
@@ -519,7 +539,7 @@ export class Chain {
       misbehaviour,
     });
     const t1 = performance.now();
-    const blockBytes = encodeBlock(block);
+    const blockBytes = bytes ?? encodeBlock(block);
     const commitBytes = toBinary(CommitSchema, commit);
     const resultsBytes = encodeBlockResults(BigInt(height), txResults, appHash);
     let recheck = true;

@@ -449,7 +449,7 @@ export class ConsensusReactor {
     this.#committing = true;
     try {
       const block = this.#blocks.get(toHex(value.hash)) ?? decodeBlock(value.bytes);
-      await this.#d.chain.commitBlock(block, value.hash, commit);
+      await this.#d.chain.commitBlock(block, value.hash, commit, value.bytes);
       this.#d.wal.reset();
     } catch (e) {
       this.#log.error('cannot commit a decided block; stopping', {
@@ -786,6 +786,8 @@ export class ConsensusReactor {
       return;
     }
     const { block, bytes } = whole;
+    // openCompact bound the header's data hash to the listed hashes, and every tx matched its own.
+    this.#d.chain.noteDataHashChecked(block);
     const hash = p.blockId!.hash;
     // Next-height messages are not logged: the WAL is emptied when the current height commits.
     if (p.height === this.#core.height)
