@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import {
   P2P_DIAL_TIMEOUT_MS,
   P2P_GOSSIP_CONCURRENCY_MAX,
@@ -182,7 +182,8 @@ export class P2PHost {
           // every copy) buy nothing here: peers are judged by who delivered a message, and
           // consensus messages and txs carry their own ML-DSA signatures.
           globalSignaturePolicy: 'StrictNoSign',
-          msgIdFn: (msg) => createHash('sha256').update(msg.data).digest(),
+          // One-shot: no Hash object per message (every gossip message, duplicates included, is hashed).
+          msgIdFn: (msg) => hash('sha256', msg.data, 'buffer'),
           allowPublishToZeroTopicPeers: true,
           ignoreDuplicatePublishError: true,
           emitSelf: false,
