@@ -47,6 +47,7 @@ import {
 } from '@lattice/utils';
 import { VmFault } from '@lattice/vm';
 import { type Coin, decodeAmount } from './amount.ts';
+import { CheckCarry } from './check-carry.ts';
 import { type AppEvent, event } from './events.ts';
 import { GasKV, GasMeter } from './gas.ts';
 import type { Genesis } from './genesis.ts';
@@ -63,7 +64,6 @@ import { type Account, type AccountPubKey, AuthKeeper } from './modules/auth.ts'
 import { BankKeeper } from './modules/bank.ts';
 import { type Misbehaviour, MisbehaviourKeeper, type MisbehaviourRecord } from './modules/misbehaviour.ts';
 import { type BlockInfo, WasmKeeper } from './modules/wasm/keeper.ts';
-import { CheckCarry } from './check-carry.ts';
 import { VerifiedSignatureCache } from './sigcache.ts';
 import { type DecodedTx, decodeTx } from './tx.ts';
 
