@@ -22,7 +22,7 @@ import {
 } from '@lattice/consensus';
 import { SIGN_CONTEXT_PROPOSAL, SIGN_CONTEXT_VOTE, verifySignature } from '@lattice/crypto';
 import type { GossipVerdict, P2PHost } from '@lattice/p2p';
-import { BLOCK_BYTES_MAX, WAL_FILE_BYTES_MAX } from '@lattice/params';
+import { BLOCK_BYTES_MAX, BLOCK_TXS_MAX, WAL_FILE_BYTES_MAX } from '@lattice/params';
 import { assert, equalBytes, GenerationalCache, isLatticeError, type Logger, toHex } from '@lattice/utils';
 import type { Chain } from '../chain.ts';
 import { evidenceFromVotes } from '../evidence.ts';
@@ -70,6 +70,12 @@ const EARLY_COMPACT_BYTES_MAX = 4 * 1024 * 1024;
  */
 const BLOCK_TXS_FETCH_DELAY_MS = 100;
 const BLOCK_TXS_REQUEST_TIMEOUT_MS = 2_000;
+/**
+ * Missing txs awaited from the mempool, over all proposals tracked (two blocks' worth); beyond
+ * it, a proposal's missing txs are only fetched. Each round can bring a proposal, so without a
+ * bound a height that drags on would pile them up.
+ */
+const WAITING_TXS_MAX = 2 * BLOCK_TXS_MAX;
 const EMPTY = new Uint8Array(0);
 /** Locally admitted txs are gossiped in batches flushed this often. */
 const TX_GOSSIP_FLUSH_MS = 20;
@@ -673,8 +679,8 @@ export class ConsensusReactor {
         continue;
       }
       const waiting = this.#waiting.get(hex);
-      if (waiting === undefined) this.#waiting.set(hex, [{ entry, index: i }]);
-      else waiting.push({ entry, index: i });
+      if (waiting !== undefined) waiting.push({ entry, index: i });
+      else if (this.#waiting.size < WAITING_TXS_MAX) this.#waiting.set(hex, [{ entry, index: i }]);
     }
     this.#d.metrics?.consensusBlockTxsTotal.inc({ source: 'mempool' }, fromMempool);
     if (c.missing === 0) this.#complete(entry);
