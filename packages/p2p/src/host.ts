@@ -23,15 +23,7 @@ import {
   P2P_STATUS_TIMEOUT_MS,
   P2P_STREAMS_PER_PROTOCOL_MAX,
 } from '@lattice/params';
-import {
-  assert,
-  equalBytes,
-  fromUtf8,
-  isLatticeError,
-  LatticeError,
-  type Logger,
-  utf8,
-} from '@lattice/utils';
+import { equalBytes, fromUtf8, isLatticeError, LatticeError, type Logger, utf8 } from '@lattice/utils';
 import { type GossipSub, gossipsub, TopicValidatorResult } from '@libp2p/gossipsub';
 import { identify } from '@libp2p/identify';
 import type { Connection, PeerId, Stream } from '@libp2p/interface';
@@ -434,12 +426,18 @@ export class P2PHost {
 
   subscribe(topic: string, handler: GossipHandler, opts: SubscribeOptions = {}): void {
     if (this.#topics.has(topic)) throw new LatticeError('INVALID_ARGUMENT', 'already subscribed', { topic });
-    this.#topics.set(topic, handler);
     const delay = opts.relayDelayMs ?? 0;
-    assert(
-      Number.isSafeInteger(delay) && delay >= 0 && delay <= P2P_RELAY_DELAY_MAX_MS,
-      'relay delay out of range',
-    );
+    if (!Number.isSafeInteger(delay) || delay < 0 || delay > P2P_RELAY_DELAY_MAX_MS) {
+      throw new LatticeError(
+        'INVALID_ARGUMENT',
+        `relay delay out of range (0 to ${P2P_RELAY_DELAY_MAX_MS} ms)`,
+        {
+          topic,
+          relayDelayMs: delay,
+        },
+      );
+    }
+    this.#topics.set(topic, handler);
     this.#relayDelays.set(topic, delay);
     const pubsub = this.#node.services.pubsub;
     pubsub.topicValidators.set(topic, (peerId, msg) => {
