@@ -93,6 +93,8 @@ const TX_RELAY_DELAY_MS = 20;
  * that missed a decided block gets it by block sync.
  */
 const REBROADCAST_INTERVAL_MS = 1_000;
+/** How long next-height messages may keep arriving before the current height is fetched instead. */
+const NEXT_HEIGHT_SYNC_AFTER_MS = 3 * REBROADCAST_INTERVAL_MS;
 /** Rounds whose proposal is tracked, over this height and the next (one proposal per round). */
 const PROPOSALS_SEEN_PER_HEIGHT_MAX = 1_024;
 
@@ -183,6 +185,8 @@ export class ConsensusReactor {
   #ownLatest = new Map<string, { topic: string; data: Uint8Array }>();
   #rebroadcastTimer: NodeJS.Timeout | undefined;
   #heightAtLastTick = -1n;
+  /** When the first message of the next height came, at this height (see #nextHeightSeen). */
+  #nextHeightSince: number | undefined;
   /** The core's step as last observed, and since when (for the step-time metric). */
   #stepSeen = '';
   #stepSince = 0;
@@ -284,6 +288,7 @@ export class ConsensusReactor {
     this.#earlyCompactBytes = this.#earlyCompact.reduce((n, e) => n + e.bytes, 0);
     this.#nextProposers = undefined;
     this.#ownLatest.clear();
+    this.#nextHeightSince = undefined;
   }
 
   /** Whether a message's height is the one being decided or the next (which the core buffers). */
@@ -571,9 +576,32 @@ export class ConsensusReactor {
 
   /** Messages ahead of the next height mean this node is behind: catch up by block sync. */
   #ahead(height: bigint, from: string): boolean {
+    if (height === this.#core.height + 1n) this.#nextHeightSeen(from);
     if (height <= this.#core.height + 1n) return false;
     this.#sync.request(from, Number(height) - 1);
     return true;
+  }
+
+  /**
+   * Messages of the next height are normal for a moment (a peer committed first), but if they
+   * keep coming while this node still cannot decide, the others have decided without it and
+   * moved on: they no longer send this height's votes. That happens to a validator killed after
+   * its precommit and restarted before it committed. The block is fetched by block sync from a
+   * peer that has it (its commit is verified like any other).
+   */
+  #nextHeightSeen(from: string): void {
+    const now = performance.now();
+    if (this.#nextHeightSince === undefined) {
+      this.#nextHeightSince = now;
+      return;
+    }
+    if (now - this.#nextHeightSince < NEXT_HEIGHT_SYNC_AFTER_MS) return;
+    this.#nextHeightSince = now;
+    this.#log.info('peers are a height ahead: fetching the decided block', {
+      height: this.#core.height.toString(),
+      peer: from,
+    });
+    this.#sync.request(from, Number(this.#core.height));
   }
 
   /**
