@@ -1,4 +1,4 @@
-import { concatBytes, equalBytes } from '@lattice/utils';
+import { concatBytes } from '@lattice/utils';
 import { sha256 } from './sha256.ts';
 
 // RFC 6962 domain separation: a leaf can never be confused with an inner node.
@@ -42,67 +42,4 @@ function subtreeRoot(leaves: readonly Uint8Array[], start: number, end: number):
   let split = 1;
   while (split * 2 < n) split *= 2;
   return merkleInnerHash(subtreeRoot(leaves, start, start + split), subtreeRoot(leaves, start + split, end));
-}
-
-/**
- * The inclusion proof of every leaf (its aunts, bottom-up), in the same tree shape as
- * merkleRoot, built in one pass.
- */
-export function merkleProofs(leaves: readonly Uint8Array[]): { root: Uint8Array; aunts: Uint8Array[][] } {
-  if (leaves.length === 0) return { root: sha256(new Uint8Array(0)), aunts: [] };
-  const aunts: Uint8Array[][] = leaves.map(() => []);
-  const root = proveSubtree(leaves, 0, leaves.length, aunts);
-  return { root, aunts };
-}
-
-function proveSubtree(
-  leaves: readonly Uint8Array[],
-  start: number,
-  end: number,
-  aunts: Uint8Array[][],
-): Uint8Array {
-  const n = end - start;
-  if (n === 1) return merkleLeafHash(leaves[start]!);
-  let split = 1;
-  while (split * 2 < n) split *= 2;
-  const left = proveSubtree(leaves, start, start + split, aunts);
-  const right = proveSubtree(leaves, start + split, end, aunts);
-  for (let i = start; i < start + split; i++) aunts[i]!.push(right);
-  for (let i = start + split; i < end; i++) aunts[i]!.push(left);
-  return merkleInnerHash(left, right);
-}
-
-/** Whether `leaf` is leaf `index` of `total` under `root`, given its aunts (bottom-up). */
-export function verifyMerkleProof(
-  root: Uint8Array,
-  index: number,
-  total: number,
-  leaf: Uint8Array,
-  aunts: readonly Uint8Array[],
-): boolean {
-  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(total) || index < 0 || index >= total)
-    return false;
-  const computed = rootFromAunts(index, total, merkleLeafHash(leaf), aunts, aunts.length);
-  return computed !== undefined && equalBytes(computed, root);
-}
-
-/** Walks down the same splits as merkleRoot, consuming aunts from the top (the end of the list). */
-function rootFromAunts(
-  index: number,
-  total: number,
-  leafHash: Uint8Array,
-  aunts: readonly Uint8Array[],
-  used: number,
-): Uint8Array | undefined {
-  if (total === 1) return used === 0 ? leafHash : undefined;
-  if (used === 0) return undefined;
-  let split = 1;
-  while (split * 2 < total) split *= 2;
-  const aunt = aunts[used - 1]!;
-  if (index < split) {
-    const left = rootFromAunts(index, split, leafHash, aunts, used - 1);
-    return left === undefined ? undefined : merkleInnerHash(left, aunt);
-  }
-  const right = rootFromAunts(index - split, total - split, leafHash, aunts, used - 1);
-  return right === undefined ? undefined : merkleInnerHash(aunt, right);
 }

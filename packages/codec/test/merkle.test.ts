@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { fromHex, toHex, utf8 } from '@lattice/utils';
-import { dataHash, merkleInnerHash, merkleProofs, merkleRoot, verifyMerkleProof } from '../src/index.ts';
+import { dataHash, merkleInnerHash, merkleRoot } from '../src/index.ts';
 import { sha256 } from '../src/sha256.ts';
 
 // Known answers from the RFC 6962 / Certificate Transparency reference tests (also used by
@@ -86,37 +86,5 @@ describe('dataHash', () => {
   it('is the empty hash for no txs and depends on order', () => {
     assert.deepEqual(dataHash([]), sha256(new Uint8Array(0)));
     assert.notDeepEqual(dataHash([txs[0]!, txs[1]!]), dataHash([txs[1]!, txs[0]!]));
-  });
-});
-
-describe('merkle proofs', () => {
-  const leaves = Array.from({ length: 40 }, (_, i) => utf8(`part ${i}`));
-
-  it('prove every leaf of trees of 1 to 40 leaves under merkleRoot', () => {
-    for (let n = 1; n <= 40; n++) {
-      const some = leaves.slice(0, n);
-      const { root, aunts } = merkleProofs(some);
-      assert.deepEqual(root, merkleRoot(some));
-      some.forEach((leaf, i) => {
-        assert.ok(verifyMerkleProof(root, i, n, leaf, aunts[i]!), `${i}/${n}`);
-      });
-    }
-  });
-
-  it('refuse a wrong leaf, index, total, aunt or root', () => {
-    const { root, aunts } = merkleProofs(leaves.slice(0, 7));
-    const ok = (r: Uint8Array, i: number, n: number, leaf: Uint8Array, a: Uint8Array[]) =>
-      verifyMerkleProof(r, i, n, leaf, a);
-    assert.ok(ok(root, 3, 7, leaves[3]!, aunts[3]!));
-    assert.ok(!ok(root, 3, 7, leaves[4]!, aunts[3]!), 'other leaf');
-    assert.ok(!ok(root, 4, 7, leaves[3]!, aunts[3]!), 'other index');
-    // A total only matters where it changes the path's shape: leaf 6 of 7 has two aunts, of 8 three.
-    assert.ok(!ok(root, 6, 8, leaves[6]!, aunts[6]!), 'other total');
-    assert.ok(!ok(root, 3, 7, leaves[3]!, [new Uint8Array(32), ...aunts[3]!.slice(1)]), 'bad aunt');
-    assert.ok(!ok(root, 3, 7, leaves[3]!, aunts[3]!.slice(1)), 'missing aunt');
-    assert.ok(!ok(root, 3, 7, leaves[3]!, [...aunts[3]!, new Uint8Array(32)]), 'extra aunt');
-    assert.ok(!ok(new Uint8Array(32), 3, 7, leaves[3]!, aunts[3]!), 'other root');
-    assert.ok(!ok(root, -1, 7, leaves[3]!, aunts[3]!), 'negative index');
-    assert.ok(!ok(root, 7, 7, leaves[3]!, aunts[3]!), 'index past the end');
   });
 });

@@ -624,7 +624,7 @@ export class ConsensusReactor {
           );
     this.#proposals.set(proposalKey(proposal.height, proposal.round), {
       proposal,
-      compact: { block, hashes: m.txHashes, txs: [...txs], missing: 0, from: undefined, fetching: false },
+      compact: { block, hashes: m.txHashes, txs, missing: 0, from: undefined, fetching: false },
       done: true,
     });
     this.#publish(this.#topics.compact, encodeCompactBlockMessage(m));
@@ -716,7 +716,7 @@ export class ConsensusReactor {
     return true;
   }
 
-  /** A tx the mempool just admitted may be one a proposed block waits for. */
+  /** A tx now at hand (admitted by the mempool, or fetched) may be one proposed blocks wait for. */
   #onAdmitted(hashHex: string, bytes: Uint8Array, hash: Uint8Array): void {
     const waiting = this.#waiting.get(hashHex);
     if (waiting === undefined) return;
@@ -772,9 +772,12 @@ export class ConsensusReactor {
           this.#d.p2p.penalize(peer, 'block tx that does not match its hash');
           break;
         }
-        this.#waiting.delete(toHex(hash));
         fetched++;
-        this.#fill(entry, index, tx.slice(), hash);
+        const bytes = tx.slice();
+        // Every proposal waiting for this tx gets it, not only this one; this one may not be
+        // waiting at all (WAITING_TXS_MAX), and filling twice is a no-op.
+        this.#onAdmitted(toHex(hash), bytes, hash);
+        this.#fill(entry, index, bytes, hash);
       }
       this.#d.metrics?.consensusBlockTxsTotal.inc({ source: 'fetched' }, fetched);
     }

@@ -19,7 +19,7 @@ import {
   WASM_QUERY_DEPTH_MAX,
 } from '@lattice/params';
 import { Overlay } from '@lattice/state';
-import { ceilDiv, LatticeError, LruCache, minBigint, readU64be, u64be, utf8 } from '@lattice/utils';
+import { ceilDiv, LatticeError, LruCache, minBigint, readU64be, toHex, u64be, utf8 } from '@lattice/utils';
 import {
   CONTRACT_POLICY,
   type CompiledContract,
@@ -179,7 +179,7 @@ export class WasmKeeper {
    */
   #module(kv: KVStore, code: CodeInfo): CompiledContract {
     const key = this.#instrumentedKey(code.codeHash);
-    const cacheKey = Buffer.from(key).toString('hex');
+    const cacheKey = toHex(key);
     const hit = this.#modules.get(cacheKey);
     if (hit !== undefined) return hit;
     let instrumented = kv.get(key);

@@ -8,7 +8,7 @@ import {
   MsgUpdateAdminSchema,
 } from '@lattice/codec';
 import { WASM_CODE_BYTES_MAX, WASM_MESSAGE_BYTES_MAX } from '@lattice/params';
-import { LatticeError, utf8 } from '@lattice/utils';
+import { LatticeError, toHex, utf8 } from '@lattice/utils';
 import { type Coin, parseCoins } from '../../amount.ts';
 import { event } from '../../events.ts';
 import {
@@ -88,9 +88,7 @@ const storeCode: MsgHandler<typeof MsgStoreCodeSchema> = {
     }
     return contractMsg(MsgStoreCodeSchema, sender, (ctx) => {
       const { codeId, hash } = ctx.wasm.storeCode(ctx.kv, ctx.meter, sender.text, msg.wasmByteCode);
-      ctx.events?.push(
-        event('store_code', { code_id: codeId.toString(), code_checksum: Buffer.from(hash).toString('hex') }),
-      );
+      ctx.events?.push(event('store_code', { code_id: codeId.toString(), code_checksum: toHex(hash) }));
     });
   },
 };
