@@ -134,6 +134,7 @@ async function main(): Promise<void> {
     await waitForHeight(urls[0]!, 2);
     const cpuBefore = children.map((c) => processCpuSeconds(c.pid!));
     const wallBefore = performance.now();
+    const benchCpuBefore = process.cpuUsage();
     const result = await runLoad({
       submitUrls: urls,
       watchUrl: urls[0]!,
@@ -145,7 +146,14 @@ async function main(): Promise<void> {
       ...(RATE === undefined ? {} : { ratePerS: RATE }),
     });
     const wallS = (performance.now() - wallBefore) / 1000;
-    const cores = children.map((c, i) => (processCpuSeconds(c.pid!) - cpuBefore[i]!) / wallS);
+    const benchCpu = process.cpuUsage(benchCpuBefore);
+    const loadCores = (benchCpu.user + benchCpu.system) / 1e6 / wallS;
+    const cpuSeconds = children.map((c, i) => processCpuSeconds(c.pid!) - cpuBefore[i]!);
+    const cores = cpuSeconds.map((s) => s / wallS);
+    // Efficiency independent of the offered rate and of this machine's speed drift: every node's
+    // CPU over the whole load (drain included), per committed tx, also in single-core verifications.
+    const committed = result.submitted - Object.values(result.rejected).reduce((a, b) => a + b, 0);
+    const cpuPerTxMs = (cpuSeconds.reduce((a, b) => a + b, 0) * 1000) / VALIDATORS / Math.max(1, committed);
     const rounds = await roundsPerHeight(urls[0]!, result.windowHeights);
     const steps = await stepTimes(urls[0]!);
     const ratio = result.txPerSec / baseline;
@@ -167,6 +175,9 @@ async function main(): Promise<void> {
       blocks: result.blocks,
       maxTxsPerBlock: result.maxTxsPerBlock,
       nodeCores: cores.map((c) => Number(c.toFixed(2))),
+      loadGeneratorCores: Number(loadCores.toFixed(2)),
+      nodeCpuPerTxMs: Number(cpuPerTxMs.toFixed(3)),
+      nodeCpuPerTxInVerifies: Number(((cpuPerTxMs / 1000) * baseline).toFixed(2)),
       rejected: result.rejected,
       baselineVerifyPerSec: Math.round(baseline),
       ratioToVerify: Number(ratio.toFixed(3)),
@@ -183,7 +194,7 @@ async function main(): Promise<void> {
         .map(([k, v]) => `${k} ${fmt(v, 1)} MiB`)
         .join(', ')} (node0, whole run)`,
       `  node0:      ${fmt(steps.counts.txs)} txs committed, ${fmt(steps.counts.verified)} signatures verified, proposed txs found in the mempool ${fmt(steps.counts.fromMempool)} / fetched ${fmt(steps.counts.fetched)}, check state kept after ${fmt(steps.counts.kept)} of ${fmt(steps.counts.kept + steps.counts.rechecked)} blocks (whole run)`,
-      `  cpu:        ${cores.map((c) => fmt(c, 2)).join(' + ')} cores (nodes, of 2)`,
+      `  cpu:        ${cores.map((c) => fmt(c, 2)).join(' + ')} cores (nodes, of 2); ${fmt(cpuPerTxMs, 3)} ms per committed tx per node = ${fmt((cpuPerTxMs / 1000) * baseline, 2)} single-core verifications; load generator ${fmt(loadCores, 2)} cores`,
     ]);
     // Every failure mode a user would care about, as an exit code for scripts.
     if (Object.keys(result.rejected).length > 0) exitCode = 2;

@@ -19,20 +19,28 @@ export function processCpuSeconds(pid: number): number {
   }
 }
 
-export async function rpc(url: string, body: unknown): Promise<unknown> {
+export function rpc(url: string, body: unknown): Promise<unknown> {
+  return rpcText(url, JSON.stringify(body));
+}
+
+/** A JSON-RPC call whose body is already serialised. */
+export async function rpcText(url: string, body: string): Promise<unknown> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
+    body,
   });
   return res.json();
 }
 
-/** `latticed start --home <home>`, with extra node flags from BENCH_NODE_ARGS (e.g. --cpu-prof). */
+/**
+ * `latticed start --home <home>`, with extra node flags from BENCH_NODE_ARGS (e.g. --cpu-prof);
+ * BENCH_NODE_STDOUT=1 shows the nodes' stdout (e.g. for --trace-gc).
+ */
 export function startLatticed(home: string): ChildProcess {
   const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
   return spawn(process.execPath, [...nodeArgs, LATTICED, 'start', '--home', home], {
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', process.env.BENCH_NODE_STDOUT ? 'inherit' : 'ignore', 'inherit'],
   });
 }
 

@@ -3,8 +3,11 @@ export const log = (s: string): void => {
   process.stderr.write(`${s}\n`);
 };
 
+/** Whether progress lines are shown: callers in hot loops check it before formatting one. */
+export const showsProgress = process.stderr.isTTY === true;
+
 export const progress = (s: string): void => {
-  if (process.stderr.isTTY) process.stderr.write(`\r${s}\x1b[K`);
+  if (showsProgress) process.stderr.write(`\r${s}\x1b[K`);
 };
 
 /** The report: JSON on --json, otherwise the human lines. */

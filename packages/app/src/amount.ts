@@ -61,9 +61,27 @@ export function encodeAmount(v: bigint): Uint8Array {
     }
     return out;
   }
-  let hex = v.toString(16);
-  if (hex.length % 2) hex = `0${hex}`;
-  return Uint8Array.from(Buffer.from(hex, 'hex'));
+  // Larger amounts (genesis-sized balances): 48-bit chunks from the low end, one bigint
+  // division each, written straight into the result (a hex string and Buffer round trip cost
+  // several allocations per balance write).
+  const chunks: number[] = [];
+  for (let rest = v; rest > 0n; rest /= NUMBER_CHUNK_RADIX) chunks.push(Number(rest % NUMBER_CHUNK_RADIX));
+  let top = chunks[chunks.length - 1]!;
+  let topBytes = 0;
+  for (let t = top; t > 0; t = Math.floor(t / 256)) topBytes++;
+  const out = new Uint8Array(topBytes + (chunks.length - 1) * NUMBER_CHUNK_BYTES);
+  for (let i = topBytes - 1; i >= 0; i--) {
+    out[i] = top % 256;
+    top = Math.floor(top / 256);
+  }
+  for (let c = chunks.length - 2, at = topBytes; c >= 0; c--, at += NUMBER_CHUNK_BYTES) {
+    let x = chunks[c]!;
+    for (let i = NUMBER_CHUNK_BYTES - 1; i >= 0; i--) {
+      out[at + i] = x % 256;
+      x = Math.floor(x / 256);
+    }
+  }
+  return out;
 }
 
 /** Reads big-endian bytes six at a time (exact in a double), joining the chunks as bigint. */

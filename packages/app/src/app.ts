@@ -623,24 +623,24 @@ export class LatticeApp {
   /** Verifies the signatures we can already resolve, in one batch on the verifier pool. */
   async #preverify(txs: readonly DecodedTx[], reader: StateReader): Promise<void> {
     const reqs: VerifyRequest[] = [];
-    const keys: string[] = [];
+    const verified: { hashHex: string; accountNumber: bigint }[] = [];
     const view = new Overlay(reader);
     for (const tx of txs) this.#announceKey(tx);
     for (const tx of txs) {
+      // Admitted txs were verified here already: a block of them costs no account reads.
+      if (this.#sigCache.verifiedOnce(tx.hashHex)) continue;
       const acc = this.#auth.getAccount(view, tx.signer);
       if (!acc) continue;
-      const key = VerifiedSignatureCache.key(tx.hashHex, acc.accountNumber);
-      if (this.#sigCache.has(key)) continue;
       const pk =
         tx.pubKey ?? this.#auth.getPubKey(view, tx.signer) ?? this.#announcedKeys.get(toHex(tx.signer));
       if (!pk) continue;
       reqs.push(this.#verifyRequest(tx, pk, acc.accountNumber));
-      keys.push(key);
+      verified.push({ hashHex: tx.hashHex, accountNumber: acc.accountNumber });
     }
     if (reqs.length === 0) return;
     const ok = await this.#verifier.verify(reqs);
     ok.forEach((valid, i) => {
-      if (valid) this.#sigCache.add(keys[i]!);
+      if (valid) this.#sigCache.add(verified[i]!.hashHex, verified[i]!.accountNumber);
     });
   }
 
@@ -664,13 +664,12 @@ export class LatticeApp {
   }
 
   #signatureValid(kv: KVStore, tx: DecodedTx, accountNumber: bigint): boolean {
-    const key = VerifiedSignatureCache.key(tx.hashHex, accountNumber);
-    if (this.#sigCache.has(key)) return true;
+    if (this.#sigCache.has(tx.hashHex, accountNumber)) return true;
     const pk = tx.pubKey ?? this.#auth.getPubKey(kv, tx.signer);
     if (!pk) return false;
     const r = this.#verifyRequest(tx, pk, accountNumber);
     const ok = verifySignature(r.alg, r.publicKey, r.message, r.signature, r.context);
-    if (ok) this.#sigCache.add(key);
+    if (ok) this.#sigCache.add(tx.hashHex, accountNumber);
     return ok;
   }
 

@@ -9,20 +9,25 @@ import { GenerationalCache } from '@lattice/utils';
  * is not verified a second time when its block executes.
  */
 export class VerifiedSignatureCache {
-  readonly #cache = new GenerationalCache<string, true>(VERIFIED_SIG_CACHE_SIZE);
+  /** tx hash (hex) → the account number its signature was verified with. */
+  readonly #cache = new GenerationalCache<string, bigint>(VERIFIED_SIG_CACHE_SIZE);
   hits = 0;
 
-  static key(txHashHex: string, accountNumber: bigint): string {
-    return `${txHashHex}:${accountNumber}`;
-  }
-
-  has(key: string): boolean {
-    const hit = this.#cache.has(key);
+  has(txHashHex: string, accountNumber: bigint): boolean {
+    const hit = this.#cache.get(txHashHex) === accountNumber;
     if (hit) this.hits++;
     return hit;
   }
 
-  add(key: string): void {
-    this.#cache.set(key, true);
+  /**
+   * Whether this tx's signature was verified at all, whatever the account number: enough to
+   * skip verifying it ahead of time (the ante handler still checks has() before trusting it).
+   */
+  verifiedOnce(txHashHex: string): boolean {
+    return this.#cache.get(txHashHex) !== undefined;
+  }
+
+  add(txHashHex: string, accountNumber: bigint): void {
+    this.#cache.set(txHashHex, accountNumber);
   }
 }

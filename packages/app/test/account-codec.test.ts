@@ -12,7 +12,22 @@ import {
 
 describe('hand-written account record codec', () => {
   it('writes exactly the bytes protobuf-es writes for AccountState', () => {
-    const values = [0n, 1n, 127n, 128n, 300n, 2n ** 32n, 2n ** 63n, 2n ** 64n - 1n];
+    // Around the number/bigint boundaries of the varint paths (49 bits read, 2^53 written) too.
+    const values = [
+      0n,
+      1n,
+      127n,
+      128n,
+      300n,
+      2n ** 32n,
+      2n ** 49n - 1n,
+      2n ** 49n,
+      2n ** 53n - 1n,
+      2n ** 53n,
+      2n ** 56n,
+      2n ** 63n,
+      2n ** 64n - 1n,
+    ];
     for (const accountNumber of values) {
       for (const sequence of values) {
         for (const pubKeyAlg of [0, 1, 4, 300]) {

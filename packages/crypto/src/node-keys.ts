@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { createPublicKey, type KeyObject, type KeyType } from 'node:crypto';
 import { VERIFY_KEY_CACHE_SIZE } from '@lattice/params';
-import { LruCache, toHex } from '@lattice/utils';
+import { GenerationalCache } from '@lattice/utils';
 import { ALG_ML_DSA_44, ALG_ML_DSA_65, ALG_ML_DSA_87, ALG_SLH_DSA_SHA2_128S } from './schemes.ts';
 
 const NODE_KEY_TYPES: ReadonlyMap<number, KeyType> = new Map<number, KeyType>([
@@ -30,20 +30,26 @@ export function fromBuffer(b: Buffer): Uint8Array {
 }
 
 // Importing a raw public key costs about as much as four verifications, and the same keys
-// (validators, busy accounts) verify over and over.
-const publicKeyCache = new LruCache<string, KeyObject>(VERIFY_KEY_CACHE_SIZE);
+// (validators, busy accounts) verify over and over. The cache is looked up by the key's first
+// bytes (for ML-DSA and SLH-DSA a public seed, distinct per honest key), which is far cheaper
+// than hashing the whole encoded key into a Map key on every verification; a hit counts only
+// when the whole key matches, so a key crafted to share another's prefix is imported on its own
+// and never displaces the cached one.
+const KEY_PREFIX_BYTES = 32;
+const publicKeyCache = new GenerationalCache<string, { raw: Uint8Array; key: KeyObject }>(
+  VERIFY_KEY_CACHE_SIZE,
+);
 
 /** The imported key, cached per thread; throws if OpenSSL rejects the encoding. */
 export function importPublicKey(alg: number, publicKey: Uint8Array): KeyObject {
-  const cacheKey = `${alg}:${toHex(publicKey)}`;
-  let key = publicKeyCache.get(cacheKey);
-  if (key === undefined) {
-    key = createPublicKey({
-      key: asBuffer(publicKey),
-      format: 'raw-public',
-      asymmetricKeyType: nodeKeyType(alg),
-    });
-    publicKeyCache.set(cacheKey, key);
+  const buf = asBuffer(publicKey);
+  const cacheKey = `${alg}:${buf.toString('latin1', 0, KEY_PREFIX_BYTES)}`;
+  const cached = publicKeyCache.get(cacheKey);
+  if (cached !== undefined) {
+    if (buf.equals(cached.raw)) return cached.key;
+    return createPublicKey({ key: buf, format: 'raw-public', asymmetricKeyType: nodeKeyType(alg) });
   }
+  const key = createPublicKey({ key: buf, format: 'raw-public', asymmetricKeyType: nodeKeyType(alg) });
+  publicKeyCache.set(cacheKey, { raw: publicKey.slice(), key });
   return key;
 }

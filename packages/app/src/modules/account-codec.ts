@@ -6,7 +6,21 @@ import { LatticeError } from '@lattice/utils';
  * this): the reflective encoder costs more than the rest of a transfer's state work.
  */
 
+// Account numbers, sequences and algorithm ids stay far below 2^53 in practice: they take a
+// number path (a bigint operation allocates, and these run several times per transaction);
+// larger values keep the exact bigint path.
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 function varintLength(v: bigint): number {
+  if (v <= SAFE) {
+    let x = Number(v);
+    let n = 1;
+    while (x >= 0x80) {
+      x = Math.floor(x / 0x80);
+      n++;
+    }
+    return n;
+  }
   let n = 1;
   while (v >= 0x80n) {
     v >>= 7n;
@@ -16,6 +30,15 @@ function varintLength(v: bigint): number {
 }
 
 function writeVarint(out: Uint8Array, pos: number, v: bigint): number {
+  if (v <= SAFE) {
+    let x = Number(v);
+    while (x >= 0x80) {
+      out[pos++] = (x % 0x80) | 0x80;
+      x = Math.floor(x / 0x80);
+    }
+    out[pos++] = x;
+    return pos;
+  }
   while (v >= 0x80n) {
     out[pos++] = Number(v & 0x7fn) | 0x80;
     v >>= 7n;
@@ -24,14 +47,32 @@ function writeVarint(out: Uint8Array, pos: number, v: bigint): number {
   return pos;
 }
 
-function readVarint(b: Uint8Array, pos: number): [bigint, number] {
-  let v = 0n;
-  let shift = 0n;
-  for (let i = 0; i < 10; i++) {
+/** The varint at `pos` (a u64), and the position after it; set on `cursor` to spare an array. */
+function readVarint(b: Uint8Array, cursor: { pos: number }): bigint {
+  let pos = cursor.pos;
+  // Up to 7 bytes (49 bits) are summed as a number; only longer varints go on in bigint.
+  let x = 0;
+  let scale = 1;
+  for (let i = 0; i < 7; i++) {
+    if (pos >= b.length) throw corrupt('truncated varint');
+    const byte = b[pos++]!;
+    x += (byte & 0x7f) * scale;
+    if ((byte & 0x80) === 0) {
+      cursor.pos = pos;
+      return BigInt(x);
+    }
+    scale *= 0x80;
+  }
+  let v = BigInt(x);
+  let shift = 49n;
+  for (let i = 7; i < 10; i++) {
     if (pos >= b.length) throw corrupt('truncated varint');
     const byte = b[pos++]!;
     v |= BigInt(byte & 0x7f) << shift;
-    if ((byte & 0x80) === 0) return [v, pos];
+    if ((byte & 0x80) === 0) {
+      cursor.pos = pos;
+      return v;
+    }
     shift += 7n;
   }
   throw corrupt('varint too long');
@@ -73,11 +114,10 @@ export function encodeAccountState(r: AccountStateRecord): Uint8Array {
 
 export function decodeAccountState(b: Uint8Array): AccountStateRecord {
   const r: AccountStateRecord = { accountNumber: 0n, sequence: 0n, pubKeyAlg: 0 };
-  let pos = 0;
-  while (pos < b.length) {
-    const tag = b[pos++]!;
-    let v: bigint;
-    [v, pos] = readVarint(b, pos);
+  const cur = { pos: 0 };
+  while (cur.pos < b.length) {
+    const tag = b[cur.pos++]!;
+    const v = readVarint(b, cur);
     if (tag === 0x08) r.accountNumber = v;
     else if (tag === 0x10) r.sequence = v;
     else if (tag === 0x18 && v <= 0xffffffffn) r.pubKeyAlg = Number(v);
@@ -108,17 +148,16 @@ export function encodePubKey(alg: number, key: Uint8Array): Uint8Array {
 export function decodePubKey(b: Uint8Array): { alg: number; key: Uint8Array } {
   let alg = 0;
   let key: Uint8Array = new Uint8Array(0);
-  let pos = 0;
-  while (pos < b.length) {
-    const tag = b[pos++]!;
-    let v: bigint;
-    [v, pos] = readVarint(b, pos);
+  const cur = { pos: 0 };
+  while (cur.pos < b.length) {
+    const tag = b[cur.pos++]!;
+    const v = readVarint(b, cur);
     if (tag === 0x08) alg = Number(v);
     else if (tag === 0x12) {
-      const end = pos + Number(v);
+      const end = cur.pos + Number(v);
       if (end > b.length) throw corrupt('truncated public key');
-      key = b.subarray(pos, end);
-      pos = end;
+      key = b.subarray(cur.pos, end);
+      cur.pos = end;
     } else throw corrupt(`unexpected tag ${tag}`);
   }
   return { alg, key };
