@@ -754,7 +754,7 @@ export class LatticeApp {
     meter: GasMeter,
     events: AppEvent[] | undefined,
   ): void {
-    const timeout = tx.body.timeoutHeight;
+    const timeout = tx.timeoutHeight;
     if (timeout !== 0n && BigInt(height) > timeout) {
       throw new LatticeError('TX_TIMEOUT_HEIGHT', `transaction timed out at height ${timeout}`);
     }

@@ -1,4 +1,4 @@
-import { type AuthInfo, decodeTx as decodeTxEnvelope, type TxBody, txHash } from '@lattice/codec';
+import { decodeTx as decodeTxEnvelope, txHash } from '@lattice/codec';
 import { getScheme } from '@lattice/crypto';
 import {
   DENOM_DRT,
@@ -20,8 +20,13 @@ export interface DecodedTx {
   bytes: Uint8Array;
   hash: Uint8Array;
   hashHex: string;
-  body: TxBody;
-  authInfo: AuthInfo;
+  /**
+   * The decoded body and auth info are not kept: a tx waits in the mempool for a second or two,
+   * and their message objects were half of what each waiting tx held on the heap (garbage the
+   * collector copied and marked over and over). Views decode bodyBytes again when they need it.
+   */
+  memo: string;
+  timeoutHeight: bigint;
   bodyBytes: Uint8Array;
   authInfoBytes: Uint8Array;
   msgs: ValidatedMsg[];
@@ -121,8 +126,8 @@ export function decodeTx(bytes: Uint8Array, chainId: string, knownHash?: Uint8Ar
     bytes,
     hash,
     hashHex: toHex(hash),
-    body,
-    authInfo,
+    memo: body.memo,
+    timeoutHeight: body.timeoutHeight,
     bodyBytes: tx.bodyBytes,
     authInfoBytes: tx.authInfoBytes,
     msgs,

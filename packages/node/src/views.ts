@@ -6,6 +6,7 @@ import {
   type ExecTxResult,
   MsgMultiSendSchema,
   MsgSendSchema,
+  TxBodySchema,
   timestampToMs,
 } from '@lattice/codec';
 import { formatAddress } from '@lattice/crypto';
@@ -54,6 +55,8 @@ export function headerView(hash: Uint8Array, block: Block) {
 }
 
 export function txView(tx: DecodedTx, location: { height: number; index: number } | undefined) {
+  // Decoded when the tx was admitted, so it decodes again.
+  const body = fromBinary(TxBodySchema, tx.bodyBytes);
   return {
     hash: to0x(tx.hash),
     height: location ? String(location.height) : null,
@@ -62,10 +65,10 @@ export function txView(tx: DecodedTx, location: { height: number; index: number 
     sequence: tx.sequence.toString(),
     gasLimit: tx.gasLimit.toString(),
     fee: tx.fee.toString(),
-    memo: tx.body.memo,
-    timeoutHeight: tx.body.timeoutHeight.toString(),
+    memo: tx.memo,
+    timeoutHeight: tx.timeoutHeight.toString(),
     publicKey: tx.pubKey ? { algorithm: tx.pubKey.alg, key: to0x(tx.pubKey.key) } : null,
-    messages: tx.body.messages.map((m) => {
+    messages: body.messages.map((m) => {
       const schema = MESSAGE_SCHEMAS.get(m.typeUrl);
       return {
         typeUrl: m.typeUrl,
