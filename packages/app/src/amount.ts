@@ -61,27 +61,22 @@ export function encodeAmount(v: bigint): Uint8Array {
     }
     return out;
   }
-  // Larger amounts (genesis-sized balances): 48-bit chunks from the low end, one bigint
-  // division each, written straight into the result (a hex string and Buffer round trip cost
-  // several allocations per balance write).
-  const chunks: number[] = [];
-  for (let rest = v; rest > 0n; rest /= NUMBER_CHUNK_RADIX) chunks.push(Number(rest % NUMBER_CHUNK_RADIX));
-  let top = chunks[chunks.length - 1]!;
-  let topBytes = 0;
-  for (let t = top; t > 0; t = Math.floor(t / 256)) topBytes++;
-  const out = new Uint8Array(topBytes + (chunks.length - 1) * NUMBER_CHUNK_BYTES);
-  for (let i = topBytes - 1; i >= 0; i--) {
-    out[i] = top % 256;
-    top = Math.floor(top / 256);
-  }
-  for (let c = chunks.length - 2, at = topBytes; c >= 0; c--, at += NUMBER_CHUNK_BYTES) {
-    let x = chunks[c]!;
-    for (let i = NUMBER_CHUNK_BYTES - 1; i >= 0; i--) {
-      out[at + i] = x % 256;
-      x = Math.floor(x / 256);
-    }
+  // Larger amounts: their hex digits written straight into the result, which allocates only the
+  // digit string (Buffer.from(hex) plus a copy cost several allocations per balance write, and
+  // chunked bigint division one bigint per step).
+  const hex = v.toString(16);
+  const odd = hex.length & 1;
+  const out = new Uint8Array((hex.length + 1) >> 1);
+  if (odd) out[0] = hexDigit(hex.charCodeAt(0));
+  for (let i = odd, o = odd; i < hex.length; i += 2, o++) {
+    out[o] = (hexDigit(hex.charCodeAt(i)) << 4) | hexDigit(hex.charCodeAt(i + 1));
   }
   return out;
+}
+
+/** The value of a lowercase hex digit's char code (bigint.toString(16) writes no other). */
+function hexDigit(c: number): number {
+  return c <= 0x39 ? c - 0x30 : c - 0x57;
 }
 
 /** Reads big-endian bytes six at a time (exact in a double), joining the chunks as bigint. */

@@ -2,9 +2,6 @@ import { create, fromBinary } from '@bufbuild/protobuf';
 import {
   type CodeInfo,
   type ContractInfo,
-  type Event,
-  EventAttributeSchema,
-  EventSchema,
   type ExecTxResult,
   ExecTxResultSchema,
   type Metadata,
@@ -488,13 +485,7 @@ export class LatticeApp {
       data: EMPTY_BYTES,
       gasWanted: out.gasWanted,
       gasUsed: out.gasUsed,
-      events: out.events.map(
-        (e): Event => ({
-          $typeName: EventSchema.typeName,
-          type: e.type,
-          attributes: e.attributes.map((a) => ({ $typeName: EventAttributeSchema.typeName, ...a })),
-        }),
-      ),
+      events: out.events,
     };
   }
 

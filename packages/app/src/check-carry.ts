@@ -1,5 +1,4 @@
 import type { Overlay } from '@lattice/state';
-import { equalBytes } from '@lattice/utils';
 import { accountKey, PREFIX_BALANCE, pubKeyKey } from './keys.ts';
 import type { DecodedTx } from './tx.ts';
 
@@ -57,9 +56,5 @@ export class CheckCarry {
 
 function isCarrySafe(tx: DecodedTx, txOverlay: Overlay): boolean {
   if (tx.msgs.some((m) => m.checkExecutes === false)) return false;
-  const account = accountKey(tx.signer);
-  const pubKey = pubKeyKey(tx.signer);
-  return txOverlay
-    .changedKeys()
-    .every((k) => k[0] === PREFIX_BALANCE || equalBytes(k, account) || equalBytes(k, pubKey));
+  return txOverlay.changedOnly([PREFIX_BALANCE], [accountKey(tx.signer), pubKeyKey(tx.signer)]);
 }

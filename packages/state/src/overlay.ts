@@ -114,8 +114,16 @@ export class Overlay implements StateReader {
     return this.#changes.size;
   }
 
-  /** The keys this overlay changed (set or deleted), in no particular order. */
-  changedKeys(): Uint8Array[] {
-    return Array.from(this.#changes.keys(), keyBytes);
+  /**
+   * Whether every key this overlay changed (set or deleted) starts with one of `prefixes` or is
+   * one of `keys`. Checked on the overlay's own key form, without converting its keys back to
+   * bytes (this runs for every admitted tx).
+   */
+  changedOnly(prefixes: readonly number[], keys: readonly Uint8Array[]): boolean {
+    const allowed = keys.map(keyString);
+    for (const k of this.#changes.keys()) {
+      if (!prefixes.includes(k.charCodeAt(0)) && !allowed.includes(k)) return false;
+    }
+    return true;
   }
 }

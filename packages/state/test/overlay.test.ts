@@ -81,4 +81,20 @@ describe('Overlay', () => {
     assert.equal(writes[0]!.key.constructor, Uint8Array);
     assert.deepEqual(o.get(new Uint8Array([3])), utf8('buffer key'));
   });
+
+  it('tells whether it changed only keys under given prefixes or among given keys', () => {
+    const o = new Overlay(base);
+    const k = (...b: number[]) => new Uint8Array(b);
+    assert.equal(o.changedOnly([], []), true);
+    o.set(k(0x10, 1, 2), k(1));
+    o.delete(k(0x10, 9));
+    assert.equal(o.changedOnly([0x10], []), true);
+    o.set(k(0x01, 7), k(2));
+    assert.equal(o.changedOnly([0x10], []), false);
+    assert.equal(o.changedOnly([0x10], [k(0x01, 7)]), true);
+    // A key merely sharing a prefix with an allowed key is not that key.
+    o.delete(k(0x01, 7, 0));
+    assert.equal(o.changedOnly([0x10], [k(0x01, 7)]), false);
+    assert.equal(o.changedOnly([0x10, 0x01], []), true);
+  });
 });

@@ -1,7 +1,7 @@
 import { parseAddress } from '@lattice/crypto';
 import { LatticeError, utf8 } from '@lattice/utils';
 import { type Coin, parseCoins } from '../../amount.ts';
-import type { AppEvent } from '../../events.ts';
+import { type AppEvent, attribute, eventOf } from '../../events.ts';
 
 /** Limits on what one contract response may carry. */
 const ATTRIBUTES_MAX = 64;
@@ -139,13 +139,11 @@ export function parseResponse(v: unknown): ContractResponse {
 
 /** The `wasm` event (with the contract's attributes) and its custom `wasm-<type>` events. */
 export function responseEvents(contract: string, r: ContractResponse): AppEvent[] {
-  const attr = (key: string, value: string) => ({ key, value, index: true });
-  const head = attr('_contract_address', contract);
+  const head = attribute('_contract_address', contract);
   return [
-    { type: 'wasm', attributes: [head, ...r.attributes.map((a) => attr(a.key, a.value))] },
-    ...r.events.map((e) => ({
-      type: `wasm-${e.type}`,
-      attributes: [head, ...e.attributes.map((a) => attr(a.key, a.value))],
-    })),
+    eventOf('wasm', [head, ...r.attributes.map((a) => attribute(a.key, a.value))]),
+    ...r.events.map((e) =>
+      eventOf(`wasm-${e.type}`, [head, ...e.attributes.map((a) => attribute(a.key, a.value))]),
+    ),
   ];
 }
