@@ -21,27 +21,42 @@ export const KEY_NEXT_ACCOUNT_NUMBER = concatBytes(
 export const KEY_CHAIN_PARAMS = concatBytes(new Uint8Array([PREFIX_PARAMS]), utf8('chain'));
 export const KEY_RESERVE_ADDRESS = concatBytes(new Uint8Array([PREFIX_GLOBAL]), utf8('drt_reserve'));
 
+/** Prefix byte then address, in one allocation (several of these are built per transaction). */
+function addressKey(prefix: number, address: Uint8Array): Uint8Array {
+  const key = new Uint8Array(1 + address.length);
+  key[0] = prefix;
+  key.set(address, 1);
+  return key;
+}
+
 export function accountKey(address: Uint8Array): Uint8Array {
-  return concatBytes(new Uint8Array([PREFIX_ACCOUNT]), address);
+  return addressKey(PREFIX_ACCOUNT, address);
 }
 
 export function pubKeyKey(address: Uint8Array): Uint8Array {
-  return concatBytes(new Uint8Array([PREFIX_PUBKEY]), address);
+  return addressKey(PREFIX_PUBKEY, address);
 }
 
-/** Denominations are few and hot (every transfer builds several balance keys). */
-const DENOM_BYTES_CACHE_MAX = 256;
-const denomBytesCache = new Map<string, Uint8Array>();
+/**
+ * Denominations are few and hot (every transfer builds several denom keys), so their key parts
+ * are built once per denom and shared: callers never mutate a key. Bounded: cleared when full.
+ */
+const DENOM_KEY_CACHE_MAX = 256;
 
-function denomBytes(denom: string): Uint8Array {
-  let b = denomBytesCache.get(denom);
-  if (b === undefined) {
-    if (denomBytesCache.size >= DENOM_BYTES_CACHE_MAX) denomBytesCache.clear();
-    b = utf8(denom);
-    denomBytesCache.set(denom, b);
-  }
-  return b;
+function perDenom(build: (denom: string) => Uint8Array): (denom: string) => Uint8Array {
+  const cache = new Map<string, Uint8Array>();
+  return (denom) => {
+    let b = cache.get(denom);
+    if (b === undefined) {
+      if (cache.size >= DENOM_KEY_CACHE_MAX) cache.clear();
+      b = build(denom);
+      cache.set(denom, b);
+    }
+    return b;
+  };
 }
+
+const denomBytes = perDenom(utf8);
 
 export function balanceKey(address: Uint8Array, denom: string): Uint8Array {
   const d = denomBytes(denom);
@@ -53,16 +68,14 @@ export function balanceKey(address: Uint8Array, denom: string): Uint8Array {
 }
 
 export function balancePrefix(address: Uint8Array): Uint8Array {
-  return concatBytes(new Uint8Array([PREFIX_BALANCE]), address);
+  return addressKey(PREFIX_BALANCE, address);
 }
 
-export function supplyKey(denom: string): Uint8Array {
-  return concatBytes(new Uint8Array([PREFIX_SUPPLY]), utf8(denom));
-}
+export const supplyKey = perDenom((denom) => concatBytes(new Uint8Array([PREFIX_SUPPLY]), denomBytes(denom)));
 
-export function denomMetadataKey(denom: string): Uint8Array {
-  return concatBytes(new Uint8Array([PREFIX_DENOM_METADATA]), denomBytes(denom));
-}
+export const denomMetadataKey = perDenom((denom) =>
+  concatBytes(new Uint8Array([PREFIX_DENOM_METADATA]), denomBytes(denom)),
+);
 
 /** Module accounts have addresses no key can own: the hash of a name, not of a public key. */
 export function moduleAddress(name: string): Uint8Array {

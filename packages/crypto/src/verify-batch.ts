@@ -29,10 +29,14 @@ export function packBatch(requests: readonly PackedRequest[]): ArrayBuffer {
     view.setUint32(off + 8, r.signature.length);
     view.setUint32(off + 12, r.message.length);
     off += HEADER_BYTES;
-    for (const part of [r.context, r.publicKey, r.signature, r.message]) {
-      bytes.set(part, off);
-      off += part.length;
-    }
+    bytes.set(r.context, off);
+    off += r.context.length;
+    bytes.set(r.publicKey, off);
+    off += r.publicKey.length;
+    bytes.set(r.signature, off);
+    off += r.signature.length;
+    bytes.set(r.message, off);
+    off += r.message.length;
   }
   return buf;
 }
