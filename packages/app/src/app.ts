@@ -260,16 +260,38 @@ export class LatticeApp {
     admit?: (accepted: CheckTxAccepted) => void,
     knownHash?: Uint8Array,
   ): Promise<CheckTxResult> {
-    let tx: DecodedTx;
-    try {
-      tx = this.#decode(bytes, knownHash);
-    } catch (e) {
-      return { ok: false, error: toLatticeError(e, 'TX_MALFORMED'), hashHex: undefined };
-    }
-    const presig = this.#preverify([tx], this.#checkState);
+    const [result] = await this.checkTxs([{ bytes, knownHash }], admit);
+    return result!;
+  }
+
+  /**
+   * checkTx for several txs that arrived together (a gossip batch): one signature batch and one
+   * turn of the admission queue for all of them, each still checked and admitted on its own, in
+   * the given order. Results are in that order.
+   */
+  checkTxs(
+    items: readonly { bytes: Uint8Array; knownHash?: Uint8Array | undefined }[],
+    admit?: (accepted: CheckTxAccepted) => void,
+  ): Promise<CheckTxResult[]> {
+    const decoded: (DecodedTx | LatticeError)[] = items.map(({ bytes, knownHash }) => {
+      try {
+        return this.#decode(bytes, knownHash);
+      } catch (e) {
+        return toLatticeError(e, 'TX_MALFORMED');
+      }
+    });
+    const presig = this.#preverify(
+      decoded.filter((d): d is DecodedTx => !(d instanceof LatticeError)),
+      this.#checkState,
+    );
     return this.#serial(async () => {
       await presig;
-      return this.#checkSync(tx, 'check', admit);
+      return decoded.map(
+        (d): CheckTxResult =>
+          d instanceof LatticeError
+            ? { ok: false, error: d, hashHex: undefined }
+            : this.#checkSync(d, 'check', admit),
+      );
     });
   }
 

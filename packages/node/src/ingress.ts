@@ -1,4 +1,10 @@
-import { assertTxSize, type DecodedTx, type LatticeApp } from '@lattice/app';
+import {
+  assertTxSize,
+  type CheckTxAccepted,
+  type CheckTxResult,
+  type DecodedTx,
+  type LatticeApp,
+} from '@lattice/app';
 import { txHash } from '@lattice/codec';
 import { GenerationalCache, LatticeError, toHex } from '@lattice/utils';
 import type { Mempool } from './mempool.ts';
@@ -37,19 +43,51 @@ export class TxIngress {
     return this.#mempool.get(hashHex);
   }
 
-  /** `origin` 'peer' marks a tx that arrived by gossip: it is not announced again. */
-  async submit(bytes: Uint8Array, origin: 'local' | 'peer' = 'local'): Promise<SubmitResult> {
+  /** A tx from a local submitter (RPC, faucet); once admitted it is announced to peers. */
+  async submit(bytes: Uint8Array): Promise<SubmitResult> {
     try {
-      const r = await this.#submit(bytes);
-      if (origin === 'local') this.onLocalAdmitted?.(bytes);
-      return r;
+      const { hash, hashHex } = this.#precheck(bytes);
+      const res = await this.#app.checkTx(bytes, this.#admit, hash);
+      if (!res.ok) throw res.error;
+      this.#admitted(res.tx);
+      this.onLocalAdmitted?.(bytes);
+      return { hash, hashHex };
     } catch (e) {
-      if (e instanceof LatticeError) this.#metrics?.mempoolRejectedTotal.inc({ code: e.code });
+      this.#rejected(e);
       throw e;
     }
   }
 
-  async #submit(bytes: Uint8Array): Promise<SubmitResult> {
+  /**
+   * Txs that arrived together by gossip: each is checked and admitted (or refused) on its own, in
+   * order, but their signatures are verified in one batch and they take one turn of the app's
+   * admission queue. Refusals are counted, not thrown: a peer's batch may hold txs we already have.
+   */
+  async submitPeerBatch(txs: readonly Uint8Array[]): Promise<void> {
+    const fresh: { bytes: Uint8Array; knownHash: Uint8Array }[] = [];
+    for (const bytes of txs) {
+      try {
+        fresh.push({ bytes, knownHash: this.#precheck(bytes).hash });
+      } catch (e) {
+        this.#rejected(e);
+      }
+    }
+    if (fresh.length === 0) return;
+    let results: CheckTxResult[];
+    try {
+      results = await this.#app.checkTxs(fresh, this.#admit);
+    } catch (e) {
+      for (let i = 0; i < fresh.length; i++) this.#rejected(e);
+      return;
+    }
+    for (const r of results) {
+      if (r.ok) this.#admitted(r.tx);
+      else this.#rejected(r.error);
+    }
+  }
+
+  /** The checks before checkTx: size, and whether the tx is pending or recently committed. */
+  #precheck(bytes: Uint8Array): SubmitResult {
     assertTxSize(bytes);
     const hash = txHash(bytes);
     const hashHex = toHex(hash);
@@ -63,16 +101,19 @@ export class TxIngress {
         height,
       });
     }
-    const res = await this.#app.checkTx(
-      bytes,
-      (ok) => this.#mempool.add(ok.tx, ok.priority, ok.gasWanted),
-      hash,
-    );
-    if (!res.ok) throw res.error;
-    this.onAdmitted?.(res.tx);
+    return { hash, hashHex };
+  }
+
+  readonly #admit = (ok: CheckTxAccepted): void => this.#mempool.add(ok.tx, ok.priority, ok.gasWanted);
+
+  #admitted(tx: DecodedTx): void {
+    this.onAdmitted?.(tx);
     this.#metrics?.mempoolSize.set(this.#mempool.size);
     this.#metrics?.mempoolBytes.set(this.#mempool.bytes);
-    return { hash, hashHex };
+  }
+
+  #rejected(e: unknown): void {
+    if (e instanceof LatticeError) this.#metrics?.mempoolRejectedTotal.inc({ code: e.code });
   }
 
   /**

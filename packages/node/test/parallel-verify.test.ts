@@ -24,10 +24,37 @@ it("a sender's later txs are verified off-thread before its first one set the ke
   const base = { from, to: testAccount(60).address, accountNumber: BigInt(acc.accountNumber) };
   const before = await verifiedOnPool();
   const txs = [0n, 1n, 2n].map((sequence) => sendTx({ ...base, sequence, withPubKey: sequence === 0n }));
-  // Submitted without waiting in between, as a gossiped batch is.
-  await Promise.all(txs.map((tx) => net.node.ingress.submit(tx, 'peer')));
+  // The path a gossiped batch takes.
+  await net.node.ingress.submitPeerBatch(txs);
   const block = await net.node.produceBlock();
   assert.equal(block.txHashes.length, 3);
   assert.ok(block.results.every((r) => r.code === 0));
   assert.equal((await verifiedOnPool()) - before, 3, 'every signature went through the verifier pool');
 });
+
+/**
+ * A peer's batch is admitted tx by tx: the ones already known or invalid are refused (and
+ * counted), the others admitted in order, as if each had been submitted on its own.
+ */
+it('a gossiped batch admits its good txs and refuses the others, each on its own', async () => {
+  const from = net.accounts[0]!;
+  const acc = await net.rpc<{ accountNumber: string; sequence: string }>('lat_getAccount', [from.address]);
+  const base = { from, to: testAccount(61).address, accountNumber: BigInt(acc.accountNumber) };
+  const seq = BigInt(acc.sequence);
+  const good = [seq, seq + 1n].map((sequence) => sendTx({ ...base, sequence }));
+  const gap = sendTx({ ...base, sequence: seq + 5n });
+  const garbage = new Uint8Array([1, 2, 3]);
+  const refusedBefore = await refusals();
+  await net.node.ingress.submitPeerBatch([good[0]!, garbage, good[0]!, gap, good[1]!]);
+  const block = await net.node.produceBlock();
+  assert.equal(block.txHashes.length, 2, 'both good txs, once each');
+  assert.ok(block.results.every((r) => r.code === 0));
+  assert.equal((await refusals()) - refusedBefore, 3, 'the garbage, the duplicate and the sequence gap');
+});
+
+async function refusals(): Promise<number> {
+  const text = await net.node.metrics.text();
+  let n = 0;
+  for (const m of text.matchAll(/^lattice_mempool_rejected_total\{[^}]*\} (\d+)$/gm)) n += Number(m[1]);
+  return n;
+}

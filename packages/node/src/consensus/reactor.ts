@@ -886,10 +886,8 @@ export class ConsensusReactor {
     } catch {
       return 'reject';
     }
-    for (const tx of txs) {
-      // Copied: the gossip buffer is not ours to keep.
-      this.#d.ingress.submit(tx.slice(), 'peer').catch(() => undefined);
-    }
+    // Copied: the gossip buffer is not ours to keep. Refusals are counted by the ingress.
+    void this.#d.ingress.submitPeerBatch(txs.map((tx) => tx.slice()));
     return 'accept';
   }
 
