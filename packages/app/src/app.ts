@@ -93,6 +93,20 @@ export interface CheckTxAccepted {
 
 export type CheckTxResult = CheckTxAccepted | { ok: false; error: LatticeError; hashHex: string | undefined };
 
+interface CheckItem {
+  bytes: Uint8Array;
+  knownHash?: Uint8Array | undefined;
+  admit?: ((accepted: CheckTxAccepted) => void) | undefined;
+}
+
+interface PendingCheck extends CheckItem {
+  resolve: (r: CheckTxResult) => void;
+  reject: (e: unknown) => void;
+}
+
+/** At most this many single checkTx calls are admitted as one batch. */
+const CHECK_BATCH_MAX = 64;
+
 export interface FinalizeBlockRequest {
   height: number;
   timeMs: bigint;
@@ -175,6 +189,7 @@ export class LatticeApp {
       }
     | undefined;
   #checkQueue: Promise<unknown> = Promise.resolve();
+  #pendingChecks: PendingCheck[] = [];
   #lastBlockTimeMs = 0n;
 
   constructor(opts: AppOptions, deps: AppDeps) {
@@ -255,13 +270,18 @@ export class LatticeApp {
    * success applies it there so the same sender's next sequence is accepted. Signatures are
    * verified off-thread first, in parallel; the stateful part runs strictly in arrival order.
    */
-  async checkTx(
+  checkTx(
     bytes: Uint8Array,
     admit?: (accepted: CheckTxAccepted) => void,
     knownHash?: Uint8Array,
   ): Promise<CheckTxResult> {
-    const [result] = await this.checkTxs([{ bytes, knownHash }], admit);
-    return result!;
+    // Calls made in one turn of the event loop (the entries of a JSON-RPC batch) are admitted
+    // together, as checkTxs does for a gossip batch.
+    const { promise, resolve, reject } = Promise.withResolvers<CheckTxResult>();
+    if (this.#pendingChecks.length === 0) queueMicrotask(() => this.#flushChecks());
+    this.#pendingChecks.push({ bytes, knownHash, admit, resolve, reject });
+    if (this.#pendingChecks.length >= CHECK_BATCH_MAX) this.#flushChecks();
+    return promise;
   }
 
   /**
@@ -273,6 +293,26 @@ export class LatticeApp {
     items: readonly { bytes: Uint8Array; knownHash?: Uint8Array | undefined }[],
     admit?: (accepted: CheckTxAccepted) => void,
   ): Promise<CheckTxResult[]> {
+    // Single calls made before this one keep their place in the admission order.
+    this.#flushChecks();
+    return this.#admitBatch(items.map((i) => ({ ...i, admit })));
+  }
+
+  #flushChecks(): void {
+    if (this.#pendingChecks.length === 0) return;
+    const batch = this.#pendingChecks;
+    this.#pendingChecks = [];
+    this.#admitBatch(batch).then(
+      (results) => {
+        for (let i = 0; i < batch.length; i++) batch[i]!.resolve(results[i]!);
+      },
+      (e: unknown) => {
+        for (const p of batch) p.reject(e);
+      },
+    );
+  }
+
+  #admitBatch(items: readonly CheckItem[]): Promise<CheckTxResult[]> {
     const decoded: (DecodedTx | LatticeError)[] = items.map(({ bytes, knownHash }) => {
       try {
         return this.#decode(bytes, knownHash);
@@ -287,10 +327,10 @@ export class LatticeApp {
     return this.#serial(async () => {
       await presig;
       return decoded.map(
-        (d): CheckTxResult =>
+        (d, i): CheckTxResult =>
           d instanceof LatticeError
             ? { ok: false, error: d, hashHex: undefined }
-            : this.#checkSync(d, 'check', admit),
+            : this.#checkSync(d, 'check', items[i]!.admit),
       );
     });
   }

@@ -58,3 +58,21 @@ async function refusals(): Promise<number> {
   for (const m of text.matchAll(/^lattice_mempool_rejected_total\{[^}]*\} (\d+)$/gm)) n += Number(m[1]);
   return n;
 }
+
+/**
+ * Single submissions made in one turn (a JSON-RPC batch) are admitted together, and a gossip
+ * batch that follows them in the same turn still comes after them: a sender's sequence order holds.
+ */
+it('single submissions and a following batch keep their arrival order', async () => {
+  const from = net.accounts[0]!;
+  const acc = await net.rpc<{ accountNumber: string; sequence: string }>('lat_getAccount', [from.address]);
+  const base = { from, to: testAccount(62).address, accountNumber: BigInt(acc.accountNumber) };
+  const seq = BigInt(acc.sequence);
+  const txs = [0n, 1n, 2n, 3n].map((k) => sendTx({ ...base, sequence: seq + k }));
+  const singles = [net.node.ingress.submit(txs[0]!), net.node.ingress.submit(txs[1]!)];
+  const batch = net.node.ingress.submitPeerBatch([txs[2]!, txs[3]!]);
+  await Promise.all([...singles, batch]);
+  const block = await net.node.produceBlock();
+  assert.equal(block.txHashes.length, 4);
+  assert.ok(block.results.every((r) => r.code === 0));
+});
