@@ -90,6 +90,11 @@ async function stepTimes(url: string): Promise<{
   for (const step of STEPS) {
     ms[step] = Math.round(histogramMean(m, 'lattice_consensus_step_seconds', `step="${step}"`) * 1000);
   }
+  for (const stage of ['received', 'complete'] as const) {
+    ms[`proposal ${stage}`] = Math.round(
+      histogramMean(m, 'lattice_consensus_proposal_delay_seconds', `stage="${stage}"`) * 1000,
+    );
+  }
   const gossipMiB: Record<string, number> = {};
   for (const [k, v] of m) {
     const match = /^lattice_p2p_gossip_bytes_total\{topic="([^"]+)",direction="(in|out)"\}$/.exec(k);
@@ -189,7 +194,7 @@ async function main(): Promise<void> {
       `  blocks:     ${fmt(result.meanBlockIntervalMs)} ms mean interval, ${fmt(rounds.mean, 2)} rounds per height (max ${rounds.max})`,
       `  steps:      ${Object.entries(steps.ms)
         .map(([k, v]) => `${k} ${fmt(v)} ms`)
-        .join(', ')} (means on node0)`,
+        .join(', ')} (means on node0; proposal received / complete: after the proposer stamped it)`,
       `  gossip:     ${Object.entries(steps.gossipMiB)
         .map(([k, v]) => `${k} ${fmt(v, 1)} MiB`)
         .join(', ')} (node0, whole run)`,

@@ -63,6 +63,8 @@ export class Metrics {
   readonly consensusRoundsPerHeight: Histogram;
   /** Label `step`: propose | prevote | precommit | commit — time spent in each step of a round. */
   readonly consensusStepSeconds: Histogram<'step'>;
+  /** Label `stage`: received (the proposal message) | complete (its block rebuilt). */
+  readonly consensusProposalDelaySeconds: Histogram<'stage'>;
   readonly consensusWalWriteSeconds: Histogram<'sync'>;
   /** Label `source`: own (this node caught the equivocation) | peer (gossiped to us). */
   readonly consensusEvidenceTotal: Counter<'source'>;
@@ -197,6 +199,13 @@ export class Metrics {
       name: `${prefix}consensus_step_seconds`,
       help: 'Time spent in each consensus step',
       labelNames: ['step'],
+      buckets: [...LATENCY_BUCKETS_SECONDS],
+      registers,
+    });
+    this.consensusProposalDelaySeconds = new Histogram({
+      name: `${prefix}consensus_proposal_delay_seconds`,
+      help: "Time from a peer's proposal timestamp to this node receiving it and completing its block",
+      labelNames: ['stage'],
       buckets: [...LATENCY_BUCKETS_SECONDS],
       registers,
     });

@@ -158,6 +158,9 @@ describe('BFT network of real processes', { timeout: 240_000 }, () => {
     assert.ok(value('lattice_p2p_peers') >= 2, 'connected to the other validators');
     assert.ok(value('lattice_p2p_gossip_bytes_total{topic="consensus/vote",direction="in"}') > 0);
     assert.ok(value('lattice_consensus_wal_write_seconds_count{sync="true"}') > 0);
+    // Peers' proposals were timed from their stamp to arrival and to a complete block.
+    assert.ok(value('lattice_consensus_proposal_delay_seconds_count{stage="received"}') > 0);
+    assert.ok(value('lattice_consensus_proposal_delay_seconds_count{stage="complete"}') > 0);
 
     // One validator down: the other three (30 of 40 power) keep committing.
     await nodes[3]!.kill();

@@ -24,6 +24,7 @@ const NAMES = [
   'lattice_consensus_round',
   'lattice_consensus_rounds_per_height',
   'lattice_consensus_step_seconds',
+  'lattice_consensus_proposal_delay_seconds',
   'lattice_consensus_wal_write_seconds',
   'lattice_consensus_evidence_total',
   'lattice_p2p_peers',

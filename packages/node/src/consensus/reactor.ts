@@ -5,6 +5,7 @@ import {
   headerHash,
   type Proposal,
   proposalSignBytes,
+  timestampToMs,
   txHash,
   type Validator,
   type Vote,
@@ -649,6 +650,7 @@ export class ConsensusReactor {
     if (this.#proposals.size >= PROPOSALS_SEEN_PER_HEIGHT_MAX) return 'ignore';
     const entry: ProposalEntry = { proposal: p, compact: undefined, done: false };
     this.#proposals.set(key, entry);
+    this.#observeProposalDelay(p, 'received');
     this.#log.debug('proposal received', { height: p.height.toString(), round: p.round });
     // A compact block that came first (by another path through the mesh) is taken now.
     const early = this.#earlyCompact.find((e) => e.m.height === p.height && e.m.round === p.round);
@@ -823,6 +825,7 @@ export class ConsensusReactor {
       return;
     }
     const { block, bytes } = whole;
+    this.#observeProposalDelay(p, 'complete');
     // openCompact bound the header's data hash to the listed hashes, and every tx matched its own.
     this.#d.chain.noteDataHashChecked(block);
     const hash = p.blockId!.hash;
@@ -832,6 +835,16 @@ export class ConsensusReactor {
     // Built once: the validity check that follows uses this copy.
     this.#blocks.set(toHex(hash), block);
     this.#handle({ kind: 'proposal', proposal: p, value: proposalValue(p, hash, bytes) });
+  }
+
+  /**
+   * How long after the proposer stamped it a proposal got here, by the node clocks: a diagnostic
+   * (on one machine, as in bench:localnet, the clocks agree). Skewed clocks only skew the metric.
+   */
+  #observeProposalDelay(p: Proposal, stage: 'received' | 'complete'): void {
+    if (p.timestamp === undefined) return;
+    const ms = Number(this.#now() - timestampToMs(p.timestamp));
+    if (ms >= 0) this.#d.metrics?.consensusProposalDelaySeconds.observe({ stage }, ms / 1000);
   }
 
   #onVoteMessage(data: Uint8Array, from: string): GossipVerdict {
