@@ -72,8 +72,8 @@ async function roundsPerHeight(url: string, heights: number[]): Promise<{ mean: 
 
 const STEPS = ['new-height', 'propose', 'prevote', 'precommit', 'decided'] as const;
 
-/** Mean time per consensus step and gossip traffic by topic, from node0's metrics. */
-async function stepTimes(url: string): Promise<{
+/** From node0's metrics: mean time per consensus step and proposal delays, gossip traffic by topic, and its tx counters. */
+async function node0Metrics(url: string): Promise<{
   ms: Record<string, number>;
   gossipMiB: Record<string, number>;
   counts: {
@@ -160,7 +160,7 @@ async function main(): Promise<void> {
     const committed = result.submitted - Object.values(result.rejected).reduce((a, b) => a + b, 0);
     const cpuPerTxMs = (cpuSeconds.reduce((a, b) => a + b, 0) * 1000) / VALIDATORS / Math.max(1, committed);
     const rounds = await roundsPerHeight(urls[0]!, result.windowHeights);
-    const steps = await stepTimes(urls[0]!);
+    const steps = await node0Metrics(urls[0]!);
     const ratio = result.txPerSec / baseline;
     const report = {
       validators: VALIDATORS,

@@ -45,11 +45,9 @@ export function importPublicKey(alg: number, publicKey: Uint8Array): KeyObject {
   const buf = asBuffer(publicKey);
   const cacheKey = `${alg}:${buf.toString('latin1', 0, KEY_PREFIX_BYTES)}`;
   const cached = publicKeyCache.get(cacheKey);
-  if (cached !== undefined) {
-    if (buf.equals(cached.raw)) return cached.key;
-    return createPublicKey({ key: buf, format: 'raw-public', asymmetricKeyType: nodeKeyType(alg) });
-  }
+  if (cached !== undefined && buf.equals(cached.raw)) return cached.key;
   const key = createPublicKey({ key: buf, format: 'raw-public', asymmetricKeyType: nodeKeyType(alg) });
-  publicKeyCache.set(cacheKey, { raw: publicKey.slice(), key });
+  // A key that only shares a cached key's prefix is not cached: it must not displace that one.
+  if (cached === undefined) publicKeyCache.set(cacheKey, { raw: publicKey.slice(), key });
   return key;
 }
