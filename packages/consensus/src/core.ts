@@ -5,6 +5,7 @@ import {
   proposalSignBytes,
   SignedMsgType,
   timestampFromMs,
+  timestampToMs,
   type Validator,
   type Vote,
   VoteSchema,
@@ -72,8 +73,11 @@ export class ConsensusCore {
   #ownIndex: number | undefined;
   #round = 0;
   #step: ConsensusStep = 'new-height';
-  /** When round 0 of the current height started (the signer clock): block intervals are measured from it. */
-  #round0StartedAt: bigint | undefined;
+  /**
+   * What the next height's start is measured from (see #commitDelayMs): the decided proposal's
+   * timestamp once there is a decision, until then when round 0 started here.
+   */
+  #intervalAnchorMs: bigint | undefined;
   #lockedValue: ProposalValue | undefined;
   #lockedRound = -1;
   #validValue: ProposalValue | undefined;
@@ -319,15 +323,18 @@ export class ConsensusCore {
   }
 
   /**
-   * commitMs is the target block interval: the next height's round 0 starts commitMs after this
-   * height's round 0 started, or at once if deciding took longer. A fixed wait after the decision
-   * would add the whole decision time to every interval.
+   * commitMs is the target block interval: the next height's round 0 starts commitMs after the
+   * decided block was proposed, or at once if deciding took longer. A fixed wait after the
+   * decision would add the whole decision time to every interval. The proposal's timestamp is
+   * the one instant every node knows alike: measured from its own round start instead, a node
+   * that once decided late stays out of phase for good, starting each round after the others
+   * have decided without it. A proposer clock ahead of ours counts as now.
    */
   #commitDelayMs(): number {
-    const started = this.#round0StartedAt;
-    this.#round0StartedAt = undefined;
-    if (started === undefined) return this.#timeouts.commitMs;
-    const elapsed = this.#deps.now() - started;
+    const anchor = this.#intervalAnchorMs;
+    this.#intervalAnchorMs = undefined;
+    if (anchor === undefined) return this.#timeouts.commitMs;
+    const elapsed = this.#deps.now() - anchor;
     const left = BigInt(this.#timeouts.commitMs) - elapsed;
     return left <= 0n ? 0 : Number(left);
   }
@@ -338,7 +345,7 @@ export class ConsensusCore {
 
   /** Line 11, StartRound. */
   #startRound(round: number): void {
-    if (round === 0) this.#round0StartedAt = this.#deps.now();
+    if (round === 0) this.#intervalAnchorMs = this.#deps.now();
     this.#round = round;
     this.#step = 'propose';
     this.#prevoteTimeoutScheduled = false;
@@ -439,8 +446,9 @@ export class ConsensusCore {
   /** Applies the upon-rules until none fires. */
   #evaluate(): void {
     for (;;) {
-      if (this.#step === 'new-height' || this.#step === 'decided') return;
-      if (this.#tryDecide()) return;
+      if (this.#step === 'decided') return;
+      // A commit seen before round 0 started (a node that fell behind) is taken at once.
+      if (this.#tryDecide() || this.#step === 'new-height') return;
       const target = this.#skipTarget();
       if (target !== undefined) {
         this.#startRound(target);
@@ -460,6 +468,7 @@ export class ConsensusCore {
       const value = this.#values.get(toHex(maj.blockId.hash));
       if (value === undefined || !this.#valid(value)) continue;
       this.#step = 'decided';
+      this.#anchorOnProposal(this.#rounds.get(r)!.proposal, value);
       this.#out.push({
         kind: 'decide',
         height: this.#height,
@@ -470,6 +479,14 @@ export class ConsensusCore {
       return true;
     }
     return false;
+  }
+
+  /** The decided value's proposal, if this node has it, is what the next height's start is measured from. */
+  #anchorOnProposal(p: Proposal | undefined, value: ProposalValue): void {
+    if (p?.timestamp === undefined || !equalBytes(p.blockId!.hash, value.hash)) return;
+    const now = this.#deps.now();
+    const at = timestampToMs(p.timestamp);
+    this.#intervalAnchorMs = at < now ? at : now;
   }
 
   /** Line 55: the highest round r such that validators with > 1/3 of the power have reached r or beyond. */

@@ -121,7 +121,61 @@ describe('ConsensusCore in an in-memory network', () => {
     assert.deepEqual(seen.slice(0, 2), [net.decisions[0]![0]!.hash, net.decisions[0]![1]!.hash]);
   });
 
-  it('commitMs is the target block interval, measured from the start of round 0', () => {
+  it('a commit that arrives before round 0 started is decided at once; the next height starts commitMs after the decided proposal', () => {
+    const { set, keys } = makeValidators([10, 10, 10, 10]);
+    let now = 0n;
+    const core = new ConsensusCore(
+      { chainId: CHAIN_ID, height: 1n, validators: set, timeouts: { ...TIMEOUTS, commitMs: 1000 } },
+      {
+        getValue: () => assert.fail('never proposes'),
+        isValid: () => true,
+        ...verifier(keys),
+        now: () => now,
+      },
+    );
+    const keyOf = (address: Uint8Array) => keys.get(toHex(address))!;
+    /** The height's round-0 proposal (stamped `proposedAt`) and three precommits, all at `now`. */
+    const commitArrives = (proposedAt: bigint): Action[] => {
+      const value = valueFor(core.height, 0);
+      const proposal = signedProposal(keyOf(core.proposer(0).address), core.height, 0, -1, value, proposedAt);
+      const out = core.handle({ kind: 'proposal', proposal, value });
+      for (const v of set.validators.slice(0, 3))
+        out.push(
+          ...core.handle({
+            kind: 'vote',
+            vote: signedVote(set, keyOf(v.address), SignedMsgType.PRECOMMIT, core.height, 0, value),
+          }),
+        );
+      return out;
+    };
+    const newHeightDelay = () => {
+      const t = core
+        .nextHeight(core.validators.copyIncrementProposerPriority(1))
+        .find((a) => a.kind === 'schedule-timeout' && a.step === 'new-height');
+      return t?.kind === 'schedule-timeout' ? t.delayMs : undefined;
+    };
+    core.start();
+    assert.ok(commitArrives(0n).some((a) => a.kind === 'decide'));
+    now = 200n;
+    assert.equal(newHeightDelay(), 800, 'height 2 starts 1 s after height 1 was proposed');
+    // This node is late: the others started height 2 at 1,000 and decided it before its timer fired.
+    now = 1_100n;
+    assert.equal(core.step, 'new-height');
+    assert.ok(
+      commitArrives(1_000n).some((a) => a.kind === 'decide'),
+      'decided without waiting for its own round 0',
+    );
+    now = 1_150n;
+    assert.equal(newHeightDelay(), 850, 'back in phase: height 3 starts at 2,000 like everyone else');
+    // A proposer clock ahead of ours counts as now.
+    now = 2_000n;
+    core.handle({ kind: 'timeout', height: core.height, round: 0, step: 'new-height' });
+    now = 2_100n;
+    assert.ok(commitArrives(9_000n).some((a) => a.kind === 'decide'));
+    assert.equal(newHeightDelay(), 1000);
+  });
+
+  it('commitMs is the target block interval: a lone validator proposes at the start of round 0', () => {
     const { set, keys } = makeValidators([10]);
     const k = key(0);
     let now = 0n;

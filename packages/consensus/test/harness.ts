@@ -102,6 +102,7 @@ export function signedProposal(
   round: number,
   polRound: number,
   value: ProposalValue,
+  timestampMs = 0n,
 ): Proposal {
   const p = create(ProposalSchema, {
     type: SignedMsgType.PROPOSAL,
@@ -109,7 +110,7 @@ export function signedProposal(
     round,
     polRound,
     blockId: blockIdOf(value.hash),
-    timestamp: timestampFromMs(0n),
+    timestamp: timestampFromMs(timestampMs),
   });
   p.signature = fakeSign(k, proposalSignBytes(CHAIN_ID, p));
   return p;
