@@ -4,7 +4,7 @@
 // per height and block interval, next to this machine's single-core verify rate measured in the
 // same run.
 //
-//   npm run bench:localnet -- [--duration 65] [--validators 4] [--accounts 1000] [--rate 1200|max]
+//   npm run bench:localnet -- [--duration 65] [--warmup 10] [--validators 4] [--accounts 1000] [--rate 1200|max]
 //                             [--lanes 8] [--batch 20] [--json] [--keep-home]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,13 +23,15 @@ import {
 } from './lib/node-process.ts';
 import { log, printReport } from './lib/output.ts';
 import { presign } from './lib/presign.ts';
-import { histogramMean, scrape } from './lib/prom.ts';
+import { histogramMean, scrape, since } from './lib/prom.ts';
 import { fmt } from './lib/stats.ts';
 import { benchGenesisAccounts, type TransferPlan } from './lib/transfer-signer.ts';
 
 const { values: args } = parseArgs({
   options: {
     duration: { type: 'string', default: '65' },
+    // Seconds of the same load first, left out of every figure (see LoadOptions.warmupS).
+    warmup: { type: 'string', default: '10' },
     validators: { type: 'string', default: '4' },
     accounts: { type: 'string', default: '1000' },
     // Offered load, tx/s (paced over the lanes); "max" submits as fast as the nodes answer.
@@ -44,6 +46,7 @@ const { values: args } = parseArgs({
   },
 });
 const DURATION_S = Number(args.duration);
+const WARMUP_S = Number(args.warmup);
 const VALIDATORS = Number(args.validators);
 const ACCOUNTS = Number(args.accounts);
 const RATE = args.rate === 'max' ? undefined : Number(args.rate);
@@ -52,7 +55,7 @@ const SUPPLY_PER_S = RATE ?? 2_000;
 const PLAN: TransferPlan = {
   chainId: 'lattice-localnet-1',
   accounts: ACCOUNTS,
-  txsPerAccount: Math.ceil((SUPPLY_PER_S * 1.1 * DURATION_S) / ACCOUNTS),
+  txsPerAccount: Math.ceil((SUPPLY_PER_S * 1.1 * (WARMUP_S + DURATION_S)) / ACCOUNTS),
   gasLimit: 150_000n,
   fee: 1_500n,
 };
@@ -72,8 +75,14 @@ async function roundsPerHeight(url: string, heights: number[]): Promise<{ mean: 
 
 const STEPS = ['new-height', 'propose', 'prevote', 'precommit', 'decided'] as const;
 
-/** From node0's metrics: mean time per consensus step and proposal delays, gossip traffic by topic, and its tx counters. */
-async function node0Metrics(url: string): Promise<{
+/**
+ * From node0's metrics gained since `before` (the end of the warm-up): mean time per consensus
+ * step and proposal delays, gossip traffic by topic, and its tx counters.
+ */
+async function node0Metrics(
+  url: string,
+  before: Map<string, number>,
+): Promise<{
   ms: Record<string, number>;
   gossipMiB: Record<string, number>;
   counts: {
@@ -85,7 +94,7 @@ async function node0Metrics(url: string): Promise<{
     rechecked: number;
   };
 }> {
-  const m = await scrape(url);
+  const m = since(await scrape(url), before);
   const ms: Record<string, number> = {};
   for (const step of STEPS) {
     ms[step] = Math.round(histogramMean(m, 'lattice_consensus_step_seconds', `step="${step}"`) * 1000);
@@ -137,14 +146,22 @@ async function main(): Promise<void> {
   try {
     await Promise.all(urls.map((url, i) => waitForNode(url, children[i]!)));
     await waitForHeight(urls[0]!, 2);
-    const cpuBefore = children.map((c) => processCpuSeconds(c.pid!));
-    const wallBefore = performance.now();
-    const benchCpuBefore = process.cpuUsage();
+    let cpuBefore: number[] = [];
+    let wallBefore = 0;
+    let benchCpuBefore = process.cpuUsage();
+    let metricsBefore: Promise<Map<string, number>> = Promise.resolve(new Map());
     const result = await runLoad({
       submitUrls: urls,
       watchUrl: urls[0]!,
       signed,
       durationS: DURATION_S,
+      warmupS: WARMUP_S,
+      onMeasureStart: () => {
+        cpuBefore = children.map((c) => processCpuSeconds(c.pid!));
+        wallBefore = performance.now();
+        benchCpuBefore = process.cpuUsage();
+        metricsBefore = scrape(urls[0]!);
+      },
       lanes: Number(args.lanes),
       batch: Number(args.batch),
       blockTimeMs: TARGET_BLOCK_MS,
@@ -156,15 +173,16 @@ async function main(): Promise<void> {
     const cpuSeconds = children.map((c, i) => processCpuSeconds(c.pid!) - cpuBefore[i]!);
     const cores = cpuSeconds.map((s) => s / wallS);
     // Efficiency independent of the offered rate and of this machine's speed drift: every node's
-    // CPU over the whole load (drain included), per committed tx, also in single-core verifications.
-    const committed = result.submitted - Object.values(result.rejected).reduce((a, b) => a + b, 0);
-    const cpuPerTxMs = (cpuSeconds.reduce((a, b) => a + b, 0) * 1000) / VALIDATORS / Math.max(1, committed);
+    // CPU after the warm-up (drain included), per tx committed meanwhile, also in single-core verifications.
+    const cpuPerTxMs =
+      (cpuSeconds.reduce((a, b) => a + b, 0) * 1000) / VALIDATORS / Math.max(1, result.committedSinceMeasure);
     const rounds = await roundsPerHeight(urls[0]!, result.windowHeights);
-    const steps = await node0Metrics(urls[0]!);
+    const steps = await node0Metrics(urls[0]!, await metricsBefore);
     const ratio = result.txPerSec / baseline;
     const report = {
       validators: VALIDATORS,
       offeredTxPerSec: RATE ?? 'max',
+      warmupS: WARMUP_S,
       durationS: result.windowS,
       accounts: ACCOUNTS,
       submitted: result.submitted,
@@ -188,7 +206,7 @@ async function main(): Promise<void> {
       ratioToVerify: Number(ratio.toFixed(3)),
     };
     printReport(args.json, report, [
-      `bench:localnet — ${VALIDATORS} validator processes, ${ACCOUNTS} accounts, offered ${RATE === undefined ? 'max' : `${fmt(RATE)} tx/s`}, ${fmt(result.windowS, 1)} s measured`,
+      `bench:localnet — ${VALIDATORS} validator processes, ${ACCOUNTS} accounts, offered ${RATE === undefined ? 'max' : `${fmt(RATE)} tx/s`}, ${fmt(result.windowS, 1)} s measured after ${fmt(WARMUP_S)} s of warm-up`,
       `  included:   ${fmt(result.includedInWindow)} transfers in ${result.windowHeights.length} blocks (max ${fmt(result.maxTxsPerBlock)} per block)`,
       ...loadReportLines(result, baseline, 'final on node0'),
       `  blocks:     ${fmt(result.meanBlockIntervalMs)} ms mean interval, ${fmt(rounds.mean, 2)} rounds per height (max ${rounds.max})`,
@@ -197,8 +215,8 @@ async function main(): Promise<void> {
         .join(', ')} (means on node0; proposal received / complete: after the proposer stamped it)`,
       `  gossip:     ${Object.entries(steps.gossipMiB)
         .map(([k, v]) => `${k} ${fmt(v, 1)} MiB`)
-        .join(', ')} (node0, whole run)`,
-      `  node0:      ${fmt(steps.counts.txs)} txs committed, ${fmt(steps.counts.verified)} signatures verified, proposed txs found in the mempool ${fmt(steps.counts.fromMempool)} / fetched ${fmt(steps.counts.fetched)}, check state kept after ${fmt(steps.counts.kept)} of ${fmt(steps.counts.kept + steps.counts.rechecked)} blocks (whole run)`,
+        .join(', ')} (node0, after the warm-up)`,
+      `  node0:      ${fmt(steps.counts.txs)} txs committed, ${fmt(steps.counts.verified)} signatures verified, proposed txs found in the mempool ${fmt(steps.counts.fromMempool)} / fetched ${fmt(steps.counts.fetched)}, check state kept after ${fmt(steps.counts.kept)} of ${fmt(steps.counts.kept + steps.counts.rechecked)} blocks (after the warm-up)`,
       `  cpu:        ${cores.map((c) => fmt(c, 2)).join(' + ')} cores (nodes, of 2); ${fmt(cpuPerTxMs, 3)} ms per committed tx per node = ${fmt((cpuPerTxMs / 1000) * baseline, 2)} single-core verifications; load generator ${fmt(loadCores, 2)} cores`,
     ]);
     // Every failure mode a user would care about, as an exit code for scripts.

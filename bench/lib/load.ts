@@ -13,6 +13,14 @@ export interface LoadOptions {
   watchUrl: string;
   signed: Uint8Array[][];
   durationS: number;
+  /**
+   * Seconds of the same load before the measured window, not counted in any figure: a node just
+   * started is still compiling its hot paths (V8's optimising compiler ran a quarter of a node's
+   * helper-thread time in the first 30 s) and filling its caches, which is not its sustained rate.
+   */
+  warmupS?: number;
+  /** Called when the warm-up ends and measuring starts (e.g. to take CPU readings). */
+  onMeasureStart?: () => void;
   lanes: number;
   batch: number;
   blockTimeMs: number;
@@ -25,7 +33,10 @@ export interface LoadOptions {
 }
 
 export interface LoadResult {
+  /** Submitted after the warm-up. */
   submitted: number;
+  /** Txs in blocks committed from the end of the warm-up until the load drained. */
+  committedSinceMeasure: number;
   includedInWindow: number;
   windowS: number;
   txPerSec: number;
@@ -55,6 +66,8 @@ interface SeenBlock {
  */
 export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const submitAt = new Map<string, number>();
+  // Set when the warm-up ends: only txs submitted from then on are timed and counted.
+  let measureFrom = Number.POSITIVE_INFINITY;
   const latencies: number[] = [];
   const blocks: SeenBlock[] = [];
   const ws = new WebSocket(`${o.watchUrl.replace('http', 'ws')}/ws`);
@@ -74,7 +87,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     for (const h of txs) {
       const t = submitAt.get(h);
       if (t !== undefined) {
-        latencies.push(now - t);
+        if (t >= measureFrom) latencies.push(now - t);
         submitAt.delete(h);
       }
     }
@@ -84,7 +97,14 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const rejected: Record<string, number> = {};
   let submitted = 0;
   const started = performance.now();
-  const deadline = started + o.durationS * 1000;
+  const warmupMs = (o.warmupS ?? 0) * 1000;
+  const deadline = started + warmupMs + o.durationS * 1000;
+  const startMeasuring = () => {
+    measureFrom = performance.now();
+    o.onMeasureStart?.();
+  };
+  const warmupTimer = warmupMs > 0 ? setTimeout(startMeasuring, warmupMs) : undefined;
+  if (warmupTimer === undefined) startMeasuring();
   // Each tx's JSON-RPC request is encoded before the clock starts (base64: a third fewer bytes
   // than hex to send and for the node to parse), so the load generator spends its time sending,
   // not serialising: it shares the machine with the nodes it measures. The request id locates
@@ -139,17 +159,19 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
         const code = r.error?.data?.code ?? 'UNKNOWN';
         rejected[code] = (rejected[code] ?? 0) + 1;
       }
-      submitted += batch.length;
+      if (now >= measureFrom) submitted += batch.length;
       laneSent += batch.length;
       if (showsProgress) {
         const elapsed = (performance.now() - started) / 1000;
+        const phase = elapsed * 1000 < warmupMs ? 'warming up' : `submitted ${fmt(submitted)}`;
         progress(
-          `${fmt(elapsed, 1)} s: submitted ${fmt(submitted)}, committed ${fmt(latencies.length)}, blocks ${blocks.length}`,
+          `${fmt(elapsed, 1)} s: ${phase}, committed ${fmt(latencies.length)}, blocks ${blocks.length}`,
         );
       }
     }
   });
   await Promise.all(lanes);
+  clearTimeout(warmupTimer);
   const submitEnd = performance.now();
   // Let the last submitted txs commit so their latencies count too.
   const drainUntil = performance.now() + 3 * o.blockTimeMs + 4_000;
@@ -157,7 +179,9 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   ws.close();
   progress('');
   if (submitAt.size > 0) await reportStuck(o.watchUrl, [...submitAt.keys()]);
-  const firstFull = blocks.find((b) => b.txs > 0)?.at ?? started;
+  const measured = blocks.filter((b) => b.at >= measureFrom);
+  // Without a warm-up the window opens at the first block with txs (the load's first).
+  const firstFull = warmupMs > 0 ? measureFrom : (blocks.find((b) => b.txs > 0)?.at ?? started);
   const inWindow = blocks.filter((b) => b.at > firstFull && b.at <= submitEnd);
   const includedInWindow = inWindow.reduce((s, b) => s + b.txs, 0);
   const windowS = ((inWindow.at(-1)?.at ?? submitEnd) - firstFull) / 1000;
@@ -165,6 +189,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   if (submitAt.size > 0) rejected.NOT_COMMITTED = submitAt.size;
   return {
     submitted,
+    committedSinceMeasure: measured.reduce((n, b) => n + b.txs, 0),
     includedInWindow,
     windowS,
     txPerSec: includedInWindow / windowS,

@@ -15,3 +15,8 @@ export function histogramMean(m: Map<string, number>, name: string, labels = '')
   const braces = labels === '' ? '' : `{${labels}}`;
   return (m.get(`${name}_sum${braces}`) ?? Number.NaN) / (m.get(`${name}_count${braces}`) ?? Number.NaN);
 }
+
+/** What cumulative series (counters, histogram sums and counts) gained between two scrapes. */
+export function since(now: Map<string, number>, before: Map<string, number>): Map<string, number> {
+  return new Map([...now].map(([k, v]) => [k, v - (before.get(k) ?? 0)]));
+}
