@@ -414,7 +414,11 @@ export class ConsensusReactor {
       if (this.#stopped) return;
       switch (a.kind) {
         case 'persist': {
-          // Durable before the broadcast that follows it in the same list.
+          // Logged before the broadcast that follows it in the same list; a vote is fsynced first.
+          // An own proposal is not: what keeps a restarted proposer from signing another one for
+          // the round is the signer's state, made durable before it returned the signature. The
+          // proposal (with its whole block, megabytes) becomes durable with the next synced
+          // record, the prevote that follows it, instead of holding the proposal back.
           const r = a.record;
           const ok = this.#appendWal(
             r.kind === 'vote'
@@ -426,7 +430,7 @@ export class ConsensusReactor {
                   proposal: r.proposal,
                   block: r.value.bytes,
                 },
-            true,
+            r.kind === 'vote',
           );
           if (!ok) return;
           break;
@@ -867,8 +871,9 @@ export class ConsensusReactor {
   }
 
   /**
-   * Own messages are fsynced before they are sent; received ones are not: losing them costs a
-   * re-gossip, never safety. A WAL that cannot be written stops the node (false).
+   * Own votes are fsynced before they are sent (own proposals with the next vote, see 'persist');
+   * received messages are not: losing them costs a re-gossip, never safety. A WAL that cannot be
+   * written stops the node (false).
    */
   #appendWal(r: WalRecord, sync: boolean): boolean {
     const record = encodeWalRecord(r);
