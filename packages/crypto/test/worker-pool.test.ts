@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +32,25 @@ describe('WorkerPoolVerifier', () => {
     return p;
   };
   after(() => Promise.all(pools.map((p) => p.close())));
+
+  test('runs its verify threads 5 nice levels below the process on Linux', {
+    skip: !existsSync('/proc/thread-self'),
+  }, async () => {
+    const p = pool({ threads: 1 });
+    assert.deepEqual(await p.verify([good()]), [true]);
+    // /proc/<pid>/task/<tid>/stat: the comm field is parenthesised; nice is the 17th field after it.
+    const nice = (tid: string) =>
+      Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
+    const comm = (tid: string) => readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
+    const tids = readdirSync('/proc/self/task');
+    const main = nice(String(process.pid));
+    const workers = tids.filter((t) => comm(t) === 'WorkerThread').map(nice);
+    assert.ok(workers.length >= 1, 'a verify thread is running');
+    assert.ok(
+      workers.every((n) => n === Math.min(19, main + 5)),
+      `main ${main}, workers ${workers.join(',')}`,
+    );
+  });
 
   test('defaults to availableParallelism() - 1 threads, at least one', () => {
     assert.equal(pool({}).threads, Math.max(1, availableParallelism() - 1));
