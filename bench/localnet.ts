@@ -99,6 +99,9 @@ async function node0Metrics(
   for (const step of STEPS) {
     ms[step] = Math.round(histogramMean(m, 'lattice_consensus_step_seconds', `step="${step}"`) * 1000);
   }
+  // The commit step's two parts: executing the block, and writing it and its state to disk.
+  ms['block exec'] = Math.round(histogramMean(m, 'lattice_block_exec_seconds') * 1000);
+  ms['block write'] = Math.round(histogramMean(m, 'lattice_block_commit_seconds') * 1000);
   for (const stage of ['received', 'complete'] as const) {
     ms[`proposal ${stage}`] = Math.round(
       histogramMean(m, 'lattice_consensus_proposal_delay_seconds', `stage="${stage}"`) * 1000,
@@ -212,7 +215,9 @@ async function main(): Promise<void> {
       `  blocks:     ${fmt(result.meanBlockIntervalMs)} ms mean interval, ${fmt(rounds.mean, 2)} rounds per height (max ${rounds.max})`,
       `  steps:      ${Object.entries(steps.ms)
         .map(([k, v]) => `${k} ${fmt(v)} ms`)
-        .join(', ')} (means on node0; proposal received / complete: after the proposer stamped it)`,
+        .join(
+          ', ',
+        )} (means on node0; decided = block exec + block write + the rest; proposal received / complete: after the proposer stamped it)`,
       `  gossip:     ${Object.entries(steps.gossipMiB)
         .map(([k, v]) => `${k} ${fmt(v, 1)} MiB`)
         .join(', ')} (node0, after the warm-up)`,

@@ -15,7 +15,7 @@ import { createLogger, LatticeError, type Logger, to0x, toHex, toLatticeError, u
 import { Chain, type CommittedBlock } from './chain.ts';
 import { homePaths, loadConfig, type NodeConfig } from './config.ts';
 import { ConsensusReactor } from './consensus/reactor.ts';
-import { createPersistentSigner } from './consensus/signer-state.ts';
+import { createPersistentSigner, type PersistentSigner } from './consensus/signer-state.ts';
 import { WriteAheadLog } from './consensus/wal.ts';
 import { Faucet } from './faucet.ts';
 import { TxIngress } from './ingress.ts';
@@ -68,7 +68,9 @@ export class LatticeNode {
   readonly rpc: RpcServer;
   readonly producer: BlockProducer | undefined;
   /** The BFT engine and its network, on multi-validator chains and followers. */
-  readonly consensus: { reactor: ConsensusReactor; p2p: P2PHost; wal: WriteAheadLog } | undefined;
+  readonly consensus:
+    | { reactor: ConsensusReactor; p2p: P2PHost; wal: WriteAheadLog; signer: PersistentSigner | undefined }
+    | undefined;
   readonly faucet: Faucet | undefined;
   readonly #verifier: SignatureVerifier;
   readonly #log: Logger;
@@ -318,6 +320,7 @@ export class LatticeNode {
     await this.consensus?.reactor.stop();
     await this.consensus?.p2p.stop();
     this.consensus?.wal.close();
+    this.consensus?.signer?.close();
     await this.rpc.close();
     await this.#verifier.close();
     await this.store.close();
@@ -372,7 +375,8 @@ async function startConsensus(o: {
       ? createPersistentSigner({
           chainId: genesis.chainId,
           key: o.validatorKey,
-          statePath: join(paths.data, 'priv_validator_state.json'),
+          statePath: join(paths.data, 'priv_validator_state.bin'),
+          legacyJsonPath: join(paths.data, 'priv_validator_state.json'),
         })
       : undefined;
   const onFatal =
@@ -403,5 +407,5 @@ async function startConsensus(o: {
     if (e.type === 'peer:ready' && e.height > BigInt(chain.height) + 1n)
       reactor.syncFrom(e.peer, Number(e.height));
   });
-  return { reactor, p2p, wal };
+  return { reactor, p2p, wal, signer };
 }

@@ -1,4 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { proposalSignBytes, voteSignBytes } from '@lattice/codec';
 import { type ConsensusSigner, LastSignState, SIGN_STEP_PROPOSAL, voteStep } from '@lattice/consensus';
 import {
@@ -7,49 +6,27 @@ import {
   SIGN_CONTEXT_PROPOSAL,
   SIGN_CONTEXT_VOTE,
 } from '@lattice/crypto';
-import { fromHex, LatticeError, toHex } from '@lattice/utils';
-import { writeFileAtomic } from '../files.ts';
-
-interface StateFile {
-  height: string;
-  round: number;
-  step: number;
-  sign_bytes: string;
-  signature: string;
-}
-
-/** Reads the validator's last-sign state (CometBFT's priv_validator_state.json); none on a new validator. */
-export function loadLastSignState(path: string): LastSignState {
-  if (!existsSync(path)) return new LastSignState();
-  try {
-    const f = JSON.parse(readFileSync(path, 'utf8')) as StateFile;
-    return new LastSignState({
-      height: BigInt(f.height),
-      round: f.round,
-      step: f.step,
-      signBytes: fromHex(f.sign_bytes),
-      signature: fromHex(f.signature),
-    });
-  } catch (e) {
-    // Signing without knowing what was signed last could equivocate: refuse to start.
-    throw new LatticeError(
-      'STATE_CORRUPT',
-      `validator sign state ${path} is unreadable: ${(e as Error).message}`,
-    );
-  }
-}
+import { SignStateFile } from './sign-state-file.ts';
 
 /**
  * The validator's consensus signer with a double-sign guard that survives restarts: every new
- * signature is made durable (atomic write + fsync) before it is returned, so it is on disk before
+ * signature is made durable (SignStateFile) before it is returned, so it is on disk before
  * the vote or proposal can be broadcast. Identical re-signing returns the stored signature.
  */
+export interface PersistentSigner extends ConsensusSigner {
+  /** Closes the state file; the signer must not be used afterwards. */
+  close(): void;
+}
+
 export function createPersistentSigner(opts: {
   chainId: string;
   key: PrivateKey;
   statePath: string;
-}): ConsensusSigner {
-  const guard = loadLastSignState(opts.statePath);
+  /** The JSON state file of earlier versions, taken over while `statePath` holds no state yet. */
+  legacyJsonPath?: string;
+}): PersistentSigner {
+  const { file, last } = SignStateFile.open(opts.statePath, opts.legacyJsonPath);
+  const guard = new LastSignState(last);
   const sign = (
     height: bigint,
     round: number,
@@ -60,14 +37,7 @@ export function createPersistentSigner(opts: {
     const reused = guard.check(height, round, step, bytes);
     if (reused !== undefined) return reused;
     const signature = opts.key.sign(bytes, context);
-    const file: StateFile = {
-      height: height.toString(),
-      round,
-      step,
-      sign_bytes: toHex(bytes),
-      signature: toHex(signature),
-    };
-    writeFileAtomic(opts.statePath, `${JSON.stringify(file)}\n`, 0o600);
+    file.write({ height, round, step, signBytes: bytes, signature });
     guard.record(height, round, step, bytes, signature);
     return signature;
   };
@@ -83,5 +53,6 @@ export function createPersistentSigner(opts: {
       ),
     signProposal: (p) =>
       sign(p.height, p.round, SIGN_STEP_PROPOSAL, proposalSignBytes(opts.chainId, p), SIGN_CONTEXT_PROPOSAL),
+    close: () => file.close(),
   };
 }
