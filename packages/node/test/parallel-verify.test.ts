@@ -76,3 +76,26 @@ it('single submissions and a following batch keep their arrival order', async ()
   assert.equal(block.txHashes.length, 4);
   assert.ok(block.results.every((r) => r.code === 0));
 });
+
+/**
+ * A block's txs that admission has not verified wait for nobody when they are few: they are
+ * verified inline while the block executes, not queued behind admission's work on the pool. A
+ * block of many (block sync) still goes to the pool.
+ */
+it("a block's few unverified signatures are left to inline checks, many go to the pool", async () => {
+  const from = net.accounts[0]!;
+  const acc = await net.rpc<{ accountNumber: string; sequence: string }>('lat_getAccount', [from.address]);
+  const base = { from, to: testAccount(62).address, accountNumber: BigInt(acc.accountNumber) };
+  const txs = (n: number, first: bigint) =>
+    Array.from({ length: n }, (_, i) => sendTx({ ...base, sequence: first + BigInt(i), memo: `pv-${n}` }));
+  const seq = BigInt(acc.sequence);
+  // The pool's count reaches the metric when a block commits (an empty one here).
+  const poolCount = async (blockTxs: Uint8Array[]) => {
+    const before = await verifiedOnPool();
+    await net.node.app.preverifyBlock(blockTxs);
+    await net.node.produceBlock();
+    return (await verifiedOnPool()) - before;
+  };
+  assert.equal(await poolCount(txs(3, seq)), 0, 'three are left to finalizeBlock');
+  assert.equal(await poolCount(txs(40, seq)), 40, 'forty go to the pool');
+});
