@@ -27,6 +27,11 @@ export class TxIngress {
   readonly #mempool: Mempool;
   readonly #metrics: Metrics | undefined;
   readonly #committed = new GenerationalCache<string, number>(RECENT_COMMITTED_MAX);
+  /**
+   * Txs past the prechecks whose checkTx has not finished (mostly: waiting for the verifier), by
+   * hash. Bounded by the admission pipeline, which the verifier's queue limit bounds.
+   */
+  readonly #checking = new Set<string>();
   /** Called with each tx admitted from a local submitter (RPC, faucet), e.g. to gossip it. */
   onLocalAdmitted: ((bytes: Uint8Array) => void) | undefined;
   /** Called with every tx admitted, whatever its origin (e.g. one a proposed block is waiting for). */
@@ -43,10 +48,18 @@ export class TxIngress {
     return this.#mempool.get(hashHex);
   }
 
+  /** Whether a tx is being checked for admission now: it will be admitted or refused shortly. */
+  checking(hashHex: string): boolean {
+    return this.#checking.has(hashHex);
+  }
+
   /** A tx from a local submitter (RPC, faucet); once admitted it is announced to peers. */
   async submit(bytes: Uint8Array): Promise<SubmitResult> {
+    let checking: string | undefined;
     try {
       const { hash, hashHex } = this.#precheck(bytes);
+      checking = hashHex;
+      this.#checking.add(hashHex);
       const res = await this.#app.checkTx(bytes, this.#admit, hash);
       if (!res.ok) throw res.error;
       this.#admitted(res.tx);
@@ -55,6 +68,8 @@ export class TxIngress {
     } catch (e) {
       this.#rejected(e);
       throw e;
+    } finally {
+      if (checking !== undefined) this.#checking.delete(checking);
     }
   }
 
@@ -65,9 +80,13 @@ export class TxIngress {
    */
   async submitPeerBatch(txs: readonly Uint8Array[]): Promise<void> {
     const fresh: { bytes: Uint8Array; knownHash: Uint8Array }[] = [];
+    const hashes: string[] = [];
     for (const bytes of txs) {
       try {
-        fresh.push({ bytes, knownHash: this.#precheck(bytes).hash });
+        const { hash, hashHex } = this.#precheck(bytes);
+        fresh.push({ bytes, knownHash: hash });
+        hashes.push(hashHex);
+        this.#checking.add(hashHex);
       } catch (e) {
         this.#rejected(e);
       }
@@ -79,6 +98,8 @@ export class TxIngress {
     } catch (e) {
       for (let i = 0; i < fresh.length; i++) this.#rejected(e);
       return;
+    } finally {
+      for (const h of hashes) this.#checking.delete(h);
     }
     for (const r of results) {
       if (r.ok) this.#admitted(r.tx);
@@ -93,6 +114,10 @@ export class TxIngress {
     const hashHex = toHex(hash);
     if (this.#mempool.has(hashHex)) {
       throw new LatticeError('TX_ALREADY_KNOWN', 'transaction is already in the mempool', { hash: hashHex });
+    }
+    // A second copy while the first is still being checked would only be verified again.
+    if (this.#checking.has(hashHex)) {
+      throw new LatticeError('TX_ALREADY_KNOWN', 'transaction is already being checked', { hash: hashHex });
     }
     const height = this.#committed.get(hashHex);
     if (height !== undefined) {

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
+import { txHash } from '@lattice/codec';
+import { isLatticeError, toHex } from '@lattice/utils';
 import { sendTx, startTestNet, type TestNet, testAccount } from './harness.ts';
 
 let net: TestNet;
@@ -98,4 +100,28 @@ it("a block's few unverified signatures are left to inline checks, many go to th
   };
   assert.equal(await poolCount(txs(3, seq)), 0, 'three are left to finalizeBlock');
   assert.equal(await poolCount(txs(40, seq)), 40, 'forty go to the pool');
+});
+
+/**
+ * A tx being checked is known: a second copy meanwhile (gossip from two peers, or RPC and gossip)
+ * is refused before it reaches the verifier, and a proposed block's fetcher does not ask peers
+ * for it.
+ */
+it('a tx is known while it is being checked, and a copy meanwhile is refused', async () => {
+  const from = net.accounts[0]!;
+  const acc = await net.rpc<{ accountNumber: string; sequence: string }>('lat_getAccount', [from.address]);
+  const tx = sendTx({
+    from,
+    to: testAccount(63).address,
+    accountNumber: BigInt(acc.accountNumber),
+    sequence: BigInt(acc.sequence),
+  });
+  const hashHex = toHex(txHash(tx));
+  const first = net.node.ingress.submit(tx);
+  assert.ok(net.node.ingress.checking(hashHex), 'being checked');
+  await assert.rejects(net.node.ingress.submit(tx), (e) => isLatticeError(e, 'TX_ALREADY_KNOWN'));
+  await first;
+  assert.equal(net.node.ingress.checking(hashHex), false);
+  assert.ok(net.node.ingress.pending(hashHex), 'admitted once');
+  await net.node.produceBlock();
 });

@@ -739,19 +739,27 @@ export class ConsensusReactor {
     if (c.missing === 0) this.#complete(entry);
   }
 
-  /** Asks peers for the txs a proposed block still lacks: the relaying peer first, then the others. */
+  /**
+   * Asks peers for the txs a proposed block still lacks: the relaying peer first, then the others.
+   * Txs this node already has and is still checking for admission are not asked for (under load
+   * the verifier's queue holds them past the fetch delay): they fill the block when admitted, and
+   * are asked for on a later attempt only if they are refused.
+   */
   async #fetchMissing(entry: ProposalEntry): Promise<void> {
     const c = entry.compact!;
-    if (entry.done || c.missing === 0 || c.fetching || this.#stopped) return;
-    c.fetching = true;
     const { height, round } = entry.proposal;
+    const key = proposalKey(height, round);
+    if (entry.done || c.missing === 0 || c.fetching || this.#stopped || this.#proposals.get(key) !== entry)
+      return;
+    c.fetching = true;
+    const wanted = (i: number) => c.txs[i] === undefined && !this.#d.ingress.checking(toHex(c.hashes[i]!));
     const peers = [c.from!, ...this.#d.p2p.readyPeers().map((p) => p.id)].filter(
       (p, i, all) => all.indexOf(p) === i,
     );
     for (const peer of peers) {
-      const key = proposalKey(height, round);
       if (entry.done || c.missing === 0 || this.#stopped || this.#proposals.get(key) !== entry) return;
-      const indexes = c.txs.flatMap((t, i) => (t === undefined ? [i] : []));
+      const indexes = c.txs.flatMap((_, i) => (wanted(i) ? [i] : []));
+      if (indexes.length === 0) break;
       let txs: Uint8Array[];
       try {
         const res = await this.#d.p2p.request(
@@ -787,12 +795,17 @@ export class ConsensusReactor {
       }
       this.#d.metrics?.consensusBlockTxsTotal.inc({ source: 'fetched' }, fetched);
     }
-    if (!entry.done && c.missing > 0)
-      this.#log.warn('no peer had every tx of a proposed block', {
-        height: height.toString(),
-        round,
-        missing: c.missing,
-      });
+    c.fetching = false;
+    if (entry.done || c.missing === 0 || this.#stopped) return;
+    if (c.txs.some((t, i) => t === undefined && !wanted(i))) {
+      setTimeout(() => void this.#fetchMissing(entry), BLOCK_TXS_FETCH_DELAY_MS).unref();
+      return;
+    }
+    this.#log.warn('no peer had every tx of a proposed block', {
+      height: height.toString(),
+      round,
+      missing: c.missing,
+    });
   }
 
   /**
