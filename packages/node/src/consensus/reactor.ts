@@ -749,15 +749,16 @@ export class ConsensusReactor {
     const c = entry.compact!;
     const { height, round } = entry.proposal;
     const key = proposalKey(height, round);
-    if (entry.done || c.missing === 0 || c.fetching || this.#stopped || this.#proposals.get(key) !== entry)
-      return;
+    // Still lacking txs, and still the proposal tracked for its round.
+    const needed = () => !entry.done && c.missing > 0 && !this.#stopped && this.#proposals.get(key) === entry;
+    if (c.fetching || !needed()) return;
     c.fetching = true;
     const wanted = (i: number) => c.txs[i] === undefined && !this.#d.ingress.checking(toHex(c.hashes[i]!));
     const peers = [c.from!, ...this.#d.p2p.readyPeers().map((p) => p.id)].filter(
       (p, i, all) => all.indexOf(p) === i,
     );
     for (const peer of peers) {
-      if (entry.done || c.missing === 0 || this.#stopped || this.#proposals.get(key) !== entry) return;
+      if (!needed()) return;
       const indexes = c.txs.flatMap((_, i) => (wanted(i) ? [i] : []));
       if (indexes.length === 0) break;
       let txs: Uint8Array[];
@@ -796,7 +797,7 @@ export class ConsensusReactor {
       this.#d.metrics?.consensusBlockTxsTotal.inc({ source: 'fetched' }, fetched);
     }
     c.fetching = false;
-    if (entry.done || c.missing === 0 || this.#stopped) return;
+    if (!needed()) return;
     if (c.txs.some((t, i) => t === undefined && !wanted(i))) {
       setTimeout(() => void this.#fetchMissing(entry), BLOCK_TXS_FETCH_DELAY_MS).unref();
       return;

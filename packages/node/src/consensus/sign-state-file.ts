@@ -1,18 +1,8 @@
-import {
-  closeSync,
-  existsSync,
-  fdatasyncSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  writeSync,
-} from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, existsSync, fdatasyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import type { LastSignRecord } from '@lattice/consensus';
 import { fromHex, LatticeError } from '@lattice/utils';
+import { writeFileAtomic } from '../files.ts';
 
 /**
  * The validator's last-sign state (CometBFT's priv_validator_state), written before every
@@ -65,7 +55,8 @@ export class SignStateFile {
     path: string,
     legacyJsonPath?: string,
   ): { file: SignStateFile; last: LastSignRecord | undefined } {
-    if (!existsSync(path)) createZeroed(path);
+    // Both slots zeroed, and the file durably in its directory, before any state goes into it.
+    if (!existsSync(path)) writeFileAtomic(path, new Uint8Array(2 * SLOT_BYTES), 0o600);
     const bytes = readFileSync(path);
     if (bytes.length !== 2 * SLOT_BYTES) corrupt(path, `${bytes.length} bytes, expected ${2 * SLOT_BYTES}`);
     const slots = [0, 1].map((i) => readSlot(bytes.subarray(i * SLOT_BYTES, (i + 1) * SLOT_BYTES)));
@@ -111,26 +102,6 @@ export class SignStateFile {
 
   close(): void {
     closeSync(this.#fd);
-  }
-}
-
-/** Both slots zeroed and the file durably in its directory before any state is written to it. */
-function createZeroed(path: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    writeSync(fd, Buffer.alloc(2 * SLOT_BYTES));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-  const dir = openSync(dirname(path), 'r');
-  try {
-    fsyncSync(dir);
-  } finally {
-    closeSync(dir);
   }
 }
 
