@@ -19,6 +19,7 @@ import {
   rpc,
   startLatticed,
   stopLatticed,
+  threadCpuSeconds,
   waitForNode,
 } from './lib/node-process.ts';
 import { log, printReport } from './lib/output.ts';
@@ -102,6 +103,13 @@ async function node0Metrics(
   // The commit step's two parts: executing the block, and writing it and its state to disk.
   ms['block exec'] = Math.round(histogramMean(m, 'lattice_block_exec_seconds') * 1000);
   ms['block write'] = Math.round(histogramMean(m, 'lattice_block_commit_seconds') * 1000);
+  for (const source of ['local', 'peer'] as const) {
+    ms[`admission ${source}`] = Math.round(
+      histogramMean(m, 'lattice_mempool_admission_seconds', `source="${source}"`) * 1000,
+    );
+  }
+  // Own votes wait for this fsync before they are sent.
+  ms['WAL fsync'] = Math.round(histogramMean(m, 'lattice_consensus_wal_write_seconds', 'sync="true"') * 1000);
   for (const stage of ['received', 'complete'] as const) {
     ms[`proposal ${stage}`] = Math.round(
       histogramMean(m, 'lattice_consensus_proposal_delay_seconds', `stage="${stage}"`) * 1000,
@@ -150,6 +158,7 @@ async function main(): Promise<void> {
     await Promise.all(urls.map((url, i) => waitForNode(url, children[i]!)));
     await waitForHeight(urls[0]!, 2);
     let cpuBefore: number[] = [];
+    let threadsBefore: Map<string, number>[] = [];
     let wallBefore = 0;
     let benchCpuBefore = process.cpuUsage();
     let metricsBefore: Promise<Map<string, number>> = Promise.resolve(new Map());
@@ -161,6 +170,7 @@ async function main(): Promise<void> {
       warmupS: WARMUP_S,
       onMeasureStart: () => {
         cpuBefore = children.map((c) => processCpuSeconds(c.pid!));
+        threadsBefore = children.map((c) => threadCpuSeconds(c.pid!));
         wallBefore = performance.now();
         benchCpuBefore = process.cpuUsage();
         metricsBefore = scrape(urls[0]!);
@@ -179,6 +189,10 @@ async function main(): Promise<void> {
     // CPU after the warm-up (drain included), per tx committed meanwhile, also in single-core verifications.
     const cpuPerTxMs =
       (cpuSeconds.reduce((a, b) => a + b, 0) * 1000) / VALIDATORS / Math.max(1, result.committedSinceMeasure);
+    const split = threadSplit(
+      children.map((c, i) => ({ before: threadsBefore[i]!, after: threadCpuSeconds(c.pid!) })),
+      result.committedSinceMeasure,
+    );
     const rounds = await roundsPerHeight(urls[0]!, result.windowHeights);
     const steps = await node0Metrics(urls[0]!, await metricsBefore);
     const ratio = result.txPerSec / baseline;
@@ -204,6 +218,7 @@ async function main(): Promise<void> {
       loadGeneratorCores: Number(loadCores.toFixed(2)),
       nodeCpuPerTxMs: Number(cpuPerTxMs.toFixed(3)),
       nodeCpuPerTxInVerifies: Number(((cpuPerTxMs / 1000) * baseline).toFixed(2)),
+      nodeCpuPerTxByThreadMs: split,
       rejected: result.rejected,
       baselineVerifyPerSec: Math.round(baseline),
       ratioToVerify: Number(ratio.toFixed(3)),
@@ -223,6 +238,13 @@ async function main(): Promise<void> {
         .join(', ')} (node0, after the warm-up)`,
       `  node0:      ${fmt(steps.counts.txs)} txs committed, ${fmt(steps.counts.verified)} signatures verified, proposed txs found in the mempool ${fmt(steps.counts.fromMempool)} / fetched ${fmt(steps.counts.fetched)}, check state kept after ${fmt(steps.counts.kept)} of ${fmt(steps.counts.kept + steps.counts.rechecked)} blocks (after the warm-up)`,
       `  cpu:        ${cores.map((c) => fmt(c, 2)).join(' + ')} cores (nodes, of 2); ${fmt(cpuPerTxMs, 3)} ms per committed tx per node = ${fmt((cpuPerTxMs / 1000) * baseline, 2)} single-core verifications; load generator ${fmt(loadCores, 2)} cores`,
+      ...(Object.keys(split).length === 0
+        ? []
+        : [
+            `  per tx:     ${Object.entries(split)
+              .map(([k, v]) => `${k} ${fmt(v, 3)} ms`)
+              .join(', ')} (CPU per committed tx per node, by thread)`,
+          ]),
     ]);
     // Every failure mode a user would care about, as an exit code for scripts.
     if (Object.keys(result.rejected).length > 0) exitCode = 2;
@@ -250,3 +272,32 @@ async function waitForHeight(url: string, height: number): Promise<void> {
 }
 
 await main();
+
+/**
+ * CPU per committed tx per node by thread kind: main thread, signature verifiers
+ * (worker_threads), V8's GC and compiler helpers, and the rest. The verifiers' share is a
+ * yardstick within one run: it does a fixed amount of work per tx, so the other shares can be
+ * compared between runs as multiples of it, whatever the machine's speed at the time.
+ */
+function threadSplit(
+  nodes: { before: Map<string, number>; after: Map<string, number> }[],
+  committed: number,
+): Record<string, number> {
+  const names: Record<string, string> = {
+    MainThread: 'main',
+    WorkerThread: 'verifiers',
+    V8Worker: 'V8 helpers',
+  };
+  const totals: Record<string, number> = {};
+  for (const { before, after } of nodes) {
+    for (const [kind, seconds] of after) {
+      const label = names[kind] ?? 'other';
+      totals[label] = (totals[label] ?? 0) + seconds - (before.get(kind) ?? 0);
+    }
+  }
+  const perTx: Record<string, number> = {};
+  for (const [label, seconds] of Object.entries(totals)) {
+    perTx[label] = Number(((seconds * 1000) / nodes.length / Math.max(1, committed)).toFixed(3));
+  }
+  return perTx;
+}

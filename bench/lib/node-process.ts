@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, initHome } from '@lattice/node';
@@ -17,6 +17,35 @@ export function processCpuSeconds(pid: number): number {
   } catch {
     return 0;
   }
+}
+
+/**
+ * User + system CPU seconds per thread kind of a process, from /proc/<pid>/task (Linux; empty
+ * elsewhere): Node names its threads MainThread, WorkerThread (worker_threads: the signature
+ * verifiers), V8Worker (GC and compiler helpers) and libuv-worker (thread pool).
+ */
+export function threadCpuSeconds(pid: number): Map<string, number> {
+  const byKind = new Map<string, number>();
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return byKind;
+  }
+  for (const tid of tasks) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const open = stat.indexOf('(');
+      const close = stat.lastIndexOf(')');
+      const kind = stat.slice(open + 1, close);
+      const fields = stat.slice(close + 2).split(' ');
+      const seconds = (Number(fields[11]) + Number(fields[12])) / 100;
+      byKind.set(kind, (byKind.get(kind) ?? 0) + seconds);
+    } catch {
+      // The thread ended between listing and reading.
+    }
+  }
+  return byKind;
 }
 
 export function rpc(url: string, body: unknown): Promise<unknown> {

@@ -5,24 +5,7 @@ import {
   EvidenceListSchema,
   HeaderSchema,
 } from './gen/lattice/types/v1/types_pb.js';
-
-function varintSize(n: number): number {
-  let size = 1;
-  while (n >= 0x80) {
-    n = Math.floor(n / 128);
-    size++;
-  }
-  return size;
-}
-
-function writeVarint(out: Uint8Array, pos: number, n: number): number {
-  while (n >= 0x80) {
-    out[pos++] = (n % 128) | 0x80;
-    n = Math.floor(n / 128);
-  }
-  out[pos++] = n;
-  return pos;
-}
+import { lenFieldSize, SizedWriter, WIRE_LEN } from './sized-writer.ts';
 
 /**
  * Encodes a block into one buffer sized up front. The txs are most of a block's bytes (megabytes
@@ -34,31 +17,22 @@ export function encodeBlock(block: Block): Uint8Array {
   const header = block.header ? toBinary(HeaderSchema, block.header) : undefined;
   const evidence = block.evidence ? toBinary(EvidenceListSchema, block.evidence) : undefined;
   const commit = block.lastCommit ? toBinary(CommitSchema, block.lastCommit) : undefined;
-  const txs = block.data?.txs;
+  const txs = block.data?.txs ?? [];
   let dataLen = 0;
-  if (txs) for (const tx of txs) dataLen += 1 + varintSize(tx.length) + tx.length;
-  const field = (len: number | undefined) => (len === undefined ? 0 : 1 + varintSize(len) + len);
-  const total =
-    field(header?.length) +
-    (block.data ? field(dataLen) : 0) +
-    field(evidence?.length) +
-    field(commit?.length);
-  const out = new Uint8Array(total);
-  let pos = 0;
-  const put = (tag: number, bytes: Uint8Array | undefined) => {
-    if (bytes === undefined) return;
-    out[pos++] = tag;
-    pos = writeVarint(out, pos, bytes.length);
-    out.set(bytes, pos);
-    pos += bytes.length;
+  for (const tx of txs) dataLen += lenFieldSize(tx.length);
+  const field = (bytes: Uint8Array | undefined) => (bytes === undefined ? 0 : lenFieldSize(bytes.length));
+  const w = new SizedWriter(
+    field(header) + (block.data ? lenFieldSize(dataLen) : 0) + field(evidence) + field(commit),
+  );
+  const put = (fieldNo: number, bytes: Uint8Array | undefined) => {
+    if (bytes !== undefined) w.tag(fieldNo, WIRE_LEN).lenBytes(bytes);
   };
-  put(0x0a, header);
+  put(1, header);
   if (block.data) {
-    out[pos++] = 0x12;
-    pos = writeVarint(out, pos, dataLen);
-    for (const tx of txs ?? []) put(0x0a, tx);
+    w.tag(2, WIRE_LEN).varint(dataLen);
+    for (const tx of txs) put(1, tx);
   }
-  put(0x1a, evidence);
-  put(0x22, commit);
-  return out;
+  put(3, evidence);
+  put(4, commit);
+  return w.finish();
 }

@@ -1,4 +1,3 @@
-import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
 import { TX_BYTES_MAX, TX_MESSAGES_MAX, TX_SIGNATURES_MAX } from '@lattice/params';
 import { LatticeError } from '@lattice/utils';
 import { decodeMessage } from './decode.ts';
@@ -11,6 +10,7 @@ import {
   TxSchema,
 } from './gen/lattice/tx/v1/tx_pb.js';
 import { sha256 } from './sha256.ts';
+import { lenFieldSize, SizedWriter, utf8Size, varint64Size, WIRE_LEN, WIRE_VARINT } from './sized-writer.ts';
 
 export interface DecodedTx {
   tx: Tx;
@@ -72,14 +72,21 @@ export interface SignDocFields {
 }
 
 /**
- * The bytes a tx signer signs: the canonical encoding of SignDoc, written with the low-level
- * BinaryWriter because every tx needs it at admission (byte-identical to toBinary; a test pins it).
+ * The bytes a tx signer signs: the canonical encoding of SignDoc, written directly into one
+ * buffer because every tx needs it at admission (byte-identical to toBinary; a test pins it).
  */
 export function signDocBytes(doc: SignDocFields): Uint8Array {
-  const w = new BinaryWriter();
-  if (doc.bodyBytes.length > 0) w.tag(1, WireType.LengthDelimited).bytes(doc.bodyBytes);
-  if (doc.authInfoBytes.length > 0) w.tag(2, WireType.LengthDelimited).bytes(doc.authInfoBytes);
-  if (doc.chainId !== '') w.tag(3, WireType.LengthDelimited).string(doc.chainId);
-  if (doc.accountNumber !== 0n) w.tag(4, WireType.Varint).uint64(doc.accountNumber);
+  const { bodyBytes, authInfoBytes, chainId, accountNumber } = doc;
+  const chainIdLen = utf8Size(chainId);
+  const w = new SizedWriter(
+    (bodyBytes.length > 0 ? lenFieldSize(bodyBytes.length) : 0) +
+      (authInfoBytes.length > 0 ? lenFieldSize(authInfoBytes.length) : 0) +
+      (chainId !== '' ? lenFieldSize(chainIdLen) : 0) +
+      (accountNumber !== 0n ? 1 + varint64Size(accountNumber) : 0),
+  );
+  if (bodyBytes.length > 0) w.tag(1, WIRE_LEN).lenBytes(bodyBytes);
+  if (authInfoBytes.length > 0) w.tag(2, WIRE_LEN).lenBytes(authInfoBytes);
+  if (chainId !== '') w.tag(3, WIRE_LEN).lenString(chainId, chainIdLen);
+  if (accountNumber !== 0n) w.tag(4, WIRE_VARINT).varint64(accountNumber);
   return w.finish();
 }

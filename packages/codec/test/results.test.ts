@@ -17,7 +17,9 @@ describe('encodeBlockResults', () => {
       seed = (seed * 1103515245 + 12345) >>> 0;
       return seed % n;
     };
-    const str = () => (rnd(4) === 0 ? '' : 'x'.repeat(rnd(70)) + 'é'.repeat(rnd(3)));
+    // Multi-byte, astral and lone-surrogate chars too: their UTF-8 length differs from .length.
+    const str = () =>
+      rnd(4) === 0 ? '' : 'x'.repeat(rnd(70)) + 'é'.repeat(rnd(3)) + ['', '😀', '\ud800', 'ü'][rnd(4)];
     for (let round = 0; round < 50; round++) {
       const results = Array.from({ length: rnd(6) }, () =>
         create(ExecTxResultSchema, {

@@ -12,6 +12,7 @@ import {
   SignedMsgType,
   signDocBytes,
   timestampFromMs,
+  toBinary,
   VoteSchema,
   voteSignBytes,
 } from '../src/index.ts';
@@ -52,6 +53,19 @@ describe('SignDoc', () => {
     const back = decodeMessage(SignDocSchema, bytes, 100, 'SignDoc');
     assert.equal(back.chainId, 'lattice-1');
     assert.equal(back.accountNumber, 42n);
+  });
+
+  it('writes the same bytes as the reflective encoder for any field values', () => {
+    const bodies = [new Uint8Array(0), utf8('b'), new Uint8Array(300).fill(7)];
+    const chainIds = ['', 'lattice-1', 'çhain-é', '😀-\ud800'];
+    const accounts = [0n, 1n, 127n, 128n, 2n ** 32n - 1n, 2n ** 32n, 2n ** 63n, 2n ** 64n - 1n];
+    for (const bodyBytes of bodies)
+      for (const authInfoBytes of bodies)
+        for (const chainId of chainIds)
+          for (const accountNumber of accounts) {
+            const doc = { bodyBytes, authInfoBytes, chainId, accountNumber };
+            assert.deepEqual(signDocBytes(doc), toBinary(SignDocSchema, create(SignDocSchema, doc)));
+          }
   });
 
   it('differs with chain id and account number', () => {

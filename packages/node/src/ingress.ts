@@ -56,13 +56,14 @@ export class TxIngress {
   /** A tx from a local submitter (RPC, faucet); once admitted it is announced to peers. */
   async submit(bytes: Uint8Array): Promise<SubmitResult> {
     let checking: string | undefined;
+    const arrived = performance.now();
     try {
       const { hash, hashHex } = this.#precheck(bytes);
       checking = hashHex;
       this.#checking.add(hashHex);
       const res = await this.#app.checkTx(bytes, this.#admit, hash);
       if (!res.ok) throw res.error;
-      this.#admitted(res.tx);
+      this.#admitted(res.tx, 'local', arrived);
       this.onLocalAdmitted?.(bytes);
       return { hash, hashHex };
     } catch (e) {
@@ -79,6 +80,7 @@ export class TxIngress {
    * admission queue. Refusals are counted, not thrown: a peer's batch may hold txs we already have.
    */
   async submitPeerBatch(txs: readonly Uint8Array[]): Promise<void> {
+    const arrived = performance.now();
     const fresh: { bytes: Uint8Array; knownHash: Uint8Array }[] = [];
     const hashes: string[] = [];
     for (const bytes of txs) {
@@ -102,7 +104,7 @@ export class TxIngress {
       for (const h of hashes) this.#checking.delete(h);
     }
     for (const r of results) {
-      if (r.ok) this.#admitted(r.tx);
+      if (r.ok) this.#admitted(r.tx, 'peer', arrived);
       else this.#rejected(r.error);
     }
   }
@@ -131,8 +133,9 @@ export class TxIngress {
 
   readonly #admit = (ok: CheckTxAccepted): void => this.#mempool.add(ok.tx, ok.priority, ok.gasWanted);
 
-  #admitted(tx: DecodedTx): void {
+  #admitted(tx: DecodedTx, source: 'local' | 'peer', arrived: number): void {
     this.onAdmitted?.(tx);
+    this.#metrics?.mempoolAdmissionSeconds.observe({ source }, (performance.now() - arrived) / 1000);
     this.#metrics?.mempoolSize.set(this.#mempool.size);
     this.#metrics?.mempoolBytes.set(this.#mempool.bytes);
   }

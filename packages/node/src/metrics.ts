@@ -72,6 +72,8 @@ export class Metrics {
   readonly consensusBlockTxsTotal: Counter<'source'>;
   /** After each block: a full mempool recheck, or the check state kept (nothing to recheck). */
   readonly mempoolRechecksTotal: Counter<'kind'>;
+  /** Label `source`: local (RPC, faucet) | peer (gossip). From arrival to admission, admitted txs only. */
+  readonly mempoolAdmissionSeconds: Histogram<'source'>;
   readonly p2pPeers: Gauge;
   /** Labels `topic` and `direction` (in: new messages received; out: own publishes). */
   readonly p2pGossipBytesTotal: Counter<'topic' | 'direction'>;
@@ -220,6 +222,13 @@ export class Metrics {
       name: `${prefix}mempool_rechecks_total`,
       help: 'After each block, kind=full: the mempool was rechecked; kind=kept: the check state stayed valid',
       labelNames: ['kind'],
+      registers,
+    });
+    this.mempoolAdmissionSeconds = new Histogram({
+      name: `${prefix}mempool_admission_seconds`,
+      help: 'Time from a tx reaching the node to its admission into the mempool (checks and signature verification)',
+      labelNames: ['source'],
+      buckets: [...LATENCY_BUCKETS_SECONDS],
       registers,
     });
     this.consensusBlockTxsTotal = new Counter({

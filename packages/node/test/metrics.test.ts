@@ -14,6 +14,7 @@ const NAMES = [
   'lattice_mempool_size',
   'lattice_mempool_bytes',
   'lattice_mempool_rejected_total',
+  'lattice_mempool_admission_seconds',
   'lattice_txs_total',
   'lattice_sig_verifications_total',
   'lattice_sig_verify_cache_hits_total',

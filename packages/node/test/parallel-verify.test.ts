@@ -125,3 +125,32 @@ it('a tx is known while it is being checked, and a copy meanwhile is refused', a
   assert.ok(net.node.ingress.pending(hashHex), 'admitted once');
   await net.node.produceBlock();
 });
+
+/** Admission latency is recorded per admitted tx, by where it came from; refused txs do not count. */
+it('admission time is observed for each admitted tx, local and gossiped apart', async () => {
+  const from = net.accounts[0]!;
+  const acc = await net.rpc<{ accountNumber: string; sequence: string }>('lat_getAccount', [from.address]);
+  const base = { from, to: testAccount(64).address, accountNumber: BigInt(acc.accountNumber) };
+  const seq = BigInt(acc.sequence);
+  const txs = [0n, 1n, 2n].map((k) => sendTx({ ...base, sequence: seq + k }));
+  const before = await admissions();
+  await net.node.ingress.submit(txs[0]!);
+  await net.node.ingress.submitPeerBatch([txs[1]!, txs[1]!, txs[2]!, new Uint8Array([9])]);
+  const after = await admissions();
+  assert.deepEqual(
+    { local: after.local - before.local, peer: after.peer - before.peer },
+    { local: 1, peer: 2 },
+  );
+  await net.node.produceBlock();
+});
+
+async function admissions(): Promise<{ local: number; peer: number }> {
+  const text = await net.node.metrics.text();
+  const count = (source: string) =>
+    Number(
+      new RegExp(`^lattice_mempool_admission_seconds_count\\{source="${source}"\\} (\\d+)$`, 'm').exec(
+        text,
+      )?.[1] ?? 0,
+    );
+  return { local: count('local'), peer: count('peer') };
+}

@@ -28,10 +28,12 @@ export class TxIndex {
       Number.isInteger(loc.index) && loc.index >= 0 && loc.index <= 0xffffffff,
       `bad tx index ${loc.index}`,
     );
+    // Written byte by byte: a DataView over this small array would make V8 move its bytes out
+    // of the JS heap first (one malloc per committed tx).
     const value = new Uint8Array(LOCATION_BYTES);
-    const view = new DataView(value.buffer);
-    view.setBigUint64(0, BigInt(loc.height));
-    view.setUint32(8, loc.index);
+    writeU32(value, 0, Math.floor(loc.height / 2 ** 32));
+    writeU32(value, 4, loc.height >>> 0);
+    writeU32(value, 8, loc.index);
     this.#db.put(txHash, value);
   }
 
@@ -45,4 +47,11 @@ export class TxIndex {
       index: new DataView(value.buffer, value.byteOffset, LOCATION_BYTES).getUint32(8),
     };
   }
+}
+
+function writeU32(out: Uint8Array, at: number, n: number): void {
+  out[at] = n >>> 24;
+  out[at + 1] = (n >>> 16) & 0xff;
+  out[at + 2] = (n >>> 8) & 0xff;
+  out[at + 3] = n & 0xff;
 }
