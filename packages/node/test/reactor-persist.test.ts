@@ -82,4 +82,58 @@ describe('consensus reactor persistence order', () => {
       'publish vote',
     ]);
   });
+  it("starts past a WAL still holding a committed height's records (its reset never reached the disk)", async () => {
+    const chain = net.node.chain;
+    const { key } = readKeyFile(homePaths(net.home).validatorKey);
+    const signer = () =>
+      createPersistentSigner({ chainId: chain.chainId, key, statePath: join(dir, 'sign-state-stale') });
+    const p2p = {
+      subscribe: () => undefined,
+      handle: () => undefined,
+      publish: async () => undefined,
+      penalize: () => undefined,
+      readyPeers: () => [],
+    } as unknown as P2PHost;
+    const run = async (wal: WriteAheadLog, untilHeight: number) => {
+      const reactor = new ConsensusReactor({
+        chain,
+        ingress: net.node.ingress,
+        p2p,
+        wal,
+        signer: signer(),
+        timeouts: { ...net.node.genesis.timeouts, commitMs: 0 },
+        logger: silentLogger,
+        onFatal: (e) => assert.fail(`fatal: ${String(e)}`),
+      });
+      reactor.start();
+      try {
+        for (let i = 0; i < 250 && chain.height < untilHeight; i++) await delay(20);
+      } finally {
+        await reactor.stop();
+      }
+      assert.ok(chain.height >= untilHeight, `reached height ${chain.height}, wanted ${untilHeight}`);
+    };
+    // A first run commits a height; everything it logged for it is kept aside.
+    const logged: Uint8Array[] = [];
+    const first = WriteAheadLog.open(join(dir, 'wal-first'));
+    const append = first.append.bind(first);
+    first.append = (record, opts) => {
+      append(record, opts);
+      logged.push(record.slice());
+    };
+    const start = chain.height;
+    await run(first, start + 1);
+    first.close();
+    const committed = BigInt(start + 1);
+    const stale = logged.filter((r) => decodeWalRecord(r).height === committed);
+    assert.ok(stale.length >= 2, 'the committed height logged its proposal and votes');
+    // As if the reset after that commit was lost in a crash: the log still holds them.
+    const written = WriteAheadLog.open(join(dir, 'wal-second'));
+    for (const r of stale) written.append(r, { sync: true });
+    written.close();
+    const second = WriteAheadLog.open(join(dir, 'wal-second'));
+    assert.equal(second.replayed().length, stale.length);
+    await run(second, chain.height + 1);
+    second.close();
+  });
 });

@@ -88,11 +88,16 @@ export class WriteAheadLog {
     if (opts.sync) fsyncSync(this.#fd);
   }
 
-  /** Empties the log (after the height it covers is committed to the block store). */
+  /**
+   * Empties the log (after the height it covers is committed to the block store). Not synced:
+   * a crash before the truncation reaches the disk leaves records of a committed height, which
+   * replay skips (only the current height's records are replayed), and the next synced append
+   * persists it. Syncing here blocked the event loop once per block for an ext4 journal commit
+   * (under bench:localnet load: mean 6 ms, p90 12 ms, up to 33 ms).
+   */
   reset(): void {
     assert(this.#fd >= 0, 'reset of a closed WAL');
     ftruncateSync(this.#fd, 0);
-    fsyncSync(this.#fd);
     this.#size = 0;
     this.#records.length = 0;
   }
