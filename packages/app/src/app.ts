@@ -188,6 +188,8 @@ export class LatticeApp {
   #pending:
     | {
         height: number;
+        /** The block's time (none for genesis): admission assumes it once the block is committed. */
+        timeMs?: bigint;
         staged: StagedState;
         params: ChainParams;
         /** Whether the check state stays valid across this block (see CheckCarry). */
@@ -475,7 +477,6 @@ export class LatticeApp {
     );
     const block = new Overlay(this.#state);
     const blockInfo: BlockInfo = { height: req.height, timeMs: req.timeMs, chainId: this.chainId };
-    this.#lastBlockTimeMs = req.timeMs;
     const misbehaviour = req.misbehaviour ?? [];
     for (const m of misbehaviour) this.#misbehaviour.record(block, m, BigInt(req.height));
     const txResults: ExecTxResult[] = [];
@@ -504,6 +505,7 @@ export class LatticeApp {
     const staged = this.#state.stage(req.height, block.writes());
     this.#pending = {
       height: req.height,
+      timeMs: req.timeMs,
       staged,
       params,
       keepCheckState: this.#carry.blockKeeps(decoded, failed, misbehaviour.length),
@@ -523,12 +525,17 @@ export class LatticeApp {
     this.#state.commit(pending.staged);
     this.#pending = undefined;
     this.#params = pending.params;
+    if (pending.timeMs !== undefined) this.#lastBlockTimeMs = pending.timeMs;
     const kept = this.#carry.afterCommit(pending.keepCheckState, pending.txHashHexes, this.#checkState);
     if (!kept) this.#checkState = new Overlay(this.#state);
     return { height: pending.height, appHash: pending.staged.root, recheck: !kept };
   }
 
-  /** Drops a finalized but uncommitted block (the store transaction failed). */
+  /**
+   * Drops a finalized but uncommitted block (the store transaction failed, or the block was
+   * executed ahead of a decision that went to another). Nothing else saw it: finalizeBlock
+   * changes neither the committed state nor the check state.
+   */
   abortPending(): void {
     this.#pending = undefined;
   }

@@ -1,5 +1,5 @@
 import { create, toBinary } from '@bufbuild/protobuf';
-import type { Genesis, LatticeApp, Misbehaviour } from '@lattice/app';
+import type { FinalizeBlockResult, Genesis, LatticeApp, Misbehaviour } from '@lattice/app';
 import {
   type Block,
   BlockIDSchema,
@@ -68,6 +68,8 @@ export interface CommittedBlock {
   recheck: boolean;
   execMs: number;
   commitMs: number;
+  /** Whether the block was executed before its decision (Chain.speculate). */
+  speculated: boolean;
 }
 
 export interface ChainDeps {
@@ -121,6 +123,10 @@ export class Chain {
   readonly #dataHashChecked = new WeakSet<Block>();
   /** The last block checkBlock passed, at the height it was checked for. */
   #checked: { block: Block; height: number; misbehaviour: Misbehaviour[] } | undefined;
+  /** A block being executed, or executed, ahead of its decision (see speculate()). */
+  #speculation: Speculation | undefined;
+  /** A commit is running: it owns the app until it ends. */
+  #committing = false;
 
   constructor(deps: ChainDeps) {
     this.#store = deps.store;
@@ -237,6 +243,7 @@ export class Chain {
   /** Builds, signs, executes and commits the next block (the single-validator path). */
   async produceBlock(nowMs: bigint, maxTxBytes?: number): Promise<CommittedBlock> {
     assert(this.isValidator, 'produceBlock on a node that is not the validator');
+    this.#dropSpeculation();
     const p = this.buildBlock(this.#validatorAddress(), maxTxBytes);
     // The precommit's timestamp is the signer's clock; the next block's time derives from it.
     const commitTimeMs = nowMs > this.#lastTimeMs ? nowMs : this.#lastTimeMs + 1n;
@@ -410,11 +417,92 @@ export class Chain {
     bytes?: Uint8Array,
   ): Promise<CommittedBlock | undefined> {
     const run = this.#commitQueue.then(async () => {
-      if (block.header !== undefined && block.header.height <= BigInt(this.#height)) return undefined;
+      this.#committing = true;
+      try {
+        return await this.#commitNext(block, hash, commit, bytes);
+      } finally {
+        this.#committing = false;
+      }
+    });
+    this.#commitQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Executes the checked next block before it is decided (optimistic execution, as in ABCI++):
+   * the reactor calls this once it has precommitted the block, so that the block runs while the
+   * other precommits arrive and the decision only has to write it. Nothing is persisted: the
+   * app holds the result as its pending state, commitBlock uses it if this very block is
+   * decided, and discards it for any other (a later round, block sync). A no-op unless `block` is
+   * the one checkBlock last passed at this height and no commit or other speculation is running.
+   */
+  async speculate(block: Block, hash: Uint8Array): Promise<void> {
+    const checked = this.#checked;
+    if (this.#committing || this.#speculation !== undefined) return;
+    if (checked === undefined || checked.block !== block || checked.height !== this.#height) return;
+    const speculation: Speculation = { block, hash };
+    this.#speculation = speculation;
+    const txs = block.data?.txs ?? [];
+    try {
+      await this.#app.preverifyBlock(txs);
+    } catch {
+      // The commit verifies again and reports it.
+      if (this.#speculation === speculation) this.#speculation = undefined;
+      return;
+    }
+    // A commit that started meanwhile owns the app (and has dropped this speculation).
+    if (this.#speculation !== speculation || this.#committing || checked.height !== this.#height) return;
+    const started = performance.now();
+    try {
+      const result = this.#app.finalizeBlock({
+        height: this.#height + 1,
+        timeMs: timestampToMs(block.header!.time!),
+        txs,
+        misbehaviour: checked.misbehaviour,
+      });
+      speculation.result = { ...result, execMs: performance.now() - started };
+    } catch {
+      // Left to the commit, which executes the block again and stops the node if it fails.
+      this.#app.abortPending();
+      this.#speculation = undefined;
+    }
+  }
+
+  /** The speculative result for this decided block, if any; any other is discarded. */
+  #takeSpeculation(block: Block, hash: Uint8Array): SpeculativeResult | undefined {
+    const s = this.#speculation;
+    if (s?.result !== undefined && s.block === block && equalBytes(s.hash, hash)) {
+      this.#speculation = undefined;
+      return s.result;
+    }
+    this.#dropSpeculation();
+    return undefined;
+  }
+
+  /** Forgets any speculation, releasing the app from its pending result. */
+  #dropSpeculation(): void {
+    const s = this.#speculation;
+    this.#speculation = undefined;
+    if (s?.result !== undefined) this.#app.abortPending();
+  }
+
+  async #commitNext(
+    block: Block,
+    hash: Uint8Array,
+    commit: Commit,
+    bytes: Uint8Array | undefined,
+  ): Promise<CommittedBlock | undefined> {
+    const speculated = this.#takeSpeculation(block, hash);
+    let misbehaviour: Misbehaviour[];
+    try {
+      if (block.header !== undefined && block.header.height <= BigInt(this.#height)) {
+        if (speculated !== undefined) this.#app.abortPending();
+        return undefined;
+      }
       // The proposal check of this very block object at this height already ran (the core
       // checks a block before voting for it): the result stands, as the chain has not moved.
       const checked = this.#checked;
-      const misbehaviour =
+      misbehaviour =
         checked?.block === block && checked.height === this.#height
           ? checked.misbehaviour
           : this.#check(block);
@@ -423,10 +511,11 @@ export class Chain {
         throw new LatticeError('BLOCK_INVALID', 'block hash does not match its header');
       }
       this.verifyCommit(this.#height + 1, hash, commit);
-      return this.#execute(block, hash, commit, misbehaviour, bytes);
-    });
-    this.#commitQueue = run.catch(() => undefined);
-    return run;
+    } catch (e) {
+      if (speculated !== undefined) this.#app.abortPending();
+      throw e;
+    }
+    return this.#execute(block, hash, commit, misbehaviour, bytes, speculated);
   }
 
   #header(
@@ -524,20 +613,29 @@ export class Chain {
     commit: Commit,
     misbehaviour: readonly Misbehaviour[] = [],
     bytes?: Uint8Array,
+    speculated?: SpeculativeResult,
   ): Promise<CommittedBlock> {
     const header = block.header!;
     const height = Number(header.height);
     const txs = block.data!.txs;
-    await this.#app.preverifyBlock(txs);
-    // From here to onCommit everything is synchronous: no admission work interleaves with the
-    // block, and the mempool recheck sees the new state in the same step as the commit.
-    const t0 = performance.now();
-    const { txResults, txHashes, appHash } = this.#app.finalizeBlock({
-      height,
-      timeMs: timestampToMs(header.time!),
-      txs,
-      misbehaviour,
-    });
+    let executed: SpeculativeResult;
+    if (speculated !== undefined) {
+      executed = speculated;
+    } else {
+      await this.#app.preverifyBlock(txs);
+      // From here to onCommit everything is synchronous: no admission work interleaves between
+      // the block and its commit (a speculative execution leaves the app's committed state and
+      // check state untouched until then, too).
+      const started = performance.now();
+      const result = this.#app.finalizeBlock({
+        height,
+        timeMs: timestampToMs(header.time!),
+        txs,
+        misbehaviour,
+      });
+      executed = { ...result, execMs: performance.now() - started };
+    }
+    const { txResults, txHashes, appHash } = executed;
     const t1 = performance.now();
     const blockBytes = bytes ?? encodeBlock(block);
     const commitBytes = toBinary(CommitSchema, commit);
@@ -570,13 +668,15 @@ export class Chain {
       appHash,
       txHashes,
       recheck,
-      execMs: t1 - t0,
+      execMs: executed.execMs,
       commitMs: t2 - t1,
+      speculated: speculated !== undefined,
     };
     this.#log.debug('committed block', {
       height,
       txs: txs.length,
-      execMs: Math.round(t1 - t0),
+      speculated: speculated !== undefined,
+      execMs: Math.round(executed.execMs),
       commitMs: Math.round(t2 - t1),
     });
     this.#onCommit?.(committed);
@@ -618,4 +718,13 @@ export function blockTimeMs(
     }
   }
   return t > lastTimeMs ? t : lastTimeMs + 1n;
+}
+
+type SpeculativeResult = FinalizeBlockResult & { execMs: number };
+
+interface Speculation {
+  block: Block;
+  hash: Uint8Array;
+  /** Set once the block has executed; until then the speculation is verifying its signatures. */
+  result?: SpeculativeResult;
 }

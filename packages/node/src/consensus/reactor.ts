@@ -5,6 +5,7 @@ import {
   headerHash,
   type Proposal,
   proposalSignBytes,
+  SignedMsgType,
   timestampToMs,
   txHash,
   type Validator,
@@ -440,6 +441,7 @@ export class ConsensusReactor {
           break;
         case 'broadcast-vote':
           this.#sendOwn(`vote${a.vote.type}`, this.#topics.vote, encodeVoteMessage(a.vote));
+          if (a.vote.type === SignedMsgType.PRECOMMIT) this.#speculate(a.vote.blockId?.hash);
           break;
         case 'schedule-timeout': {
           const t = setTimeout(() => {
@@ -458,6 +460,20 @@ export class ConsensusReactor {
           break;
       }
     }
+  }
+
+  /**
+   * Once this node has precommitted a block, executes it while the other precommits arrive
+   * (Chain.speculate): a decision for it then only has to write it. After the precommit is
+   * sent, not before, so the execution never holds back this node's own vote.
+   */
+  #speculate(hash: Uint8Array | undefined): void {
+    if (hash === undefined || hash.length === 0) return;
+    const block = this.#blocks.get(toHex(hash));
+    if (block === undefined) return;
+    setImmediate(() => {
+      if (!this.#stopped) void this.#d.chain.speculate(block, hash);
+    });
   }
 
   async #commit(height: bigint, value: ProposalValue, commit: Commit): Promise<void> {

@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { create } from '@bufbuild/protobuf';
+import {
+  BlockIDSchema,
+  BlockIdFlag,
+  type Commit,
+  CommitSchema,
+  CommitSigSchema,
+  SignedMsgType,
+  timestampFromMs,
+  voteSignBytes,
+} from '@lattice/codec';
+import { SIGN_CONTEXT_VOTE } from '@lattice/crypto';
+import { equalBytes } from '@lattice/utils';
+import type { ProposedBlock } from '../src/chain.ts';
+import { homePaths } from '../src/config.ts';
+import { readKeyFile } from '../src/keyfile.ts';
+import { sendTx, startTestNet, type TestNet, testAccount } from './harness.ts';
+
+/** Optimistic execution: a checked block run before its decision, then committed or dropped. */
+describe('chain: executing a block ahead of its decision', () => {
+  let net: TestNet;
+  let sequence = 0n;
+  before(async () => {
+    net = await startTestNet({ accounts: 1 });
+    await net.node.produceBlock();
+  });
+  after(() => net.stop());
+
+  /** The lone validator's precommit for `p`, as the block's commit. */
+  function commitFor(p: ProposedBlock): Commit {
+    const { key } = readKeyFile(homePaths(net.home).validatorKey);
+    const chain = net.node.chain;
+    const height = p.block.header!.height;
+    const blockId = create(BlockIDSchema, { hash: p.hash });
+    const timestamp = timestampFromMs(BigInt(Date.now()));
+    const sign = voteSignBytes(chain.chainId, {
+      type: SignedMsgType.PRECOMMIT,
+      height,
+      round: 0,
+      blockId,
+      timestamp,
+    });
+    return create(CommitSchema, {
+      height,
+      round: 0,
+      blockId,
+      signatures: [
+        create(CommitSigSchema, {
+          blockIdFlag: BlockIdFlag.COMMIT,
+          validatorAddress: chain.validators[0]!.address,
+          timestamp,
+          signature: key.sign(sign, SIGN_CONTEXT_VOTE),
+        }),
+      ],
+    });
+  }
+
+  async function submitTransfer(to: number): Promise<void> {
+    const from = net.accounts[0]!;
+    const acc = await net.rpc<{ accountNumber: string }>('lat_getAccount', [from.address]);
+    const tx = sendTx({
+      from,
+      to: testAccount(to).address,
+      accountNumber: BigInt(acc.accountNumber),
+      sequence: sequence++,
+      withPubKey: sequence === 1n,
+    });
+    await net.node.ingress.submit(tx);
+  }
+
+  it('commits the speculated result when the same block is decided, leaving state alone until then', async () => {
+    const chain = net.node.chain;
+    await submitTransfer(70);
+    const p = chain.buildBlock(chain.validators[0]!.address);
+    chain.checkBlock(p.block);
+    const committedRoot = net.node.app.appHash;
+    await chain.speculate(p.block, p.hash);
+    assert.ok(equalBytes(net.node.app.appHash, committedRoot), 'the committed state is untouched');
+    assert.equal(chain.height, Number(p.block.header!.height) - 1);
+    const c = await chain.commitBlock(p.block, p.hash, commitFor(p));
+    assert.ok(c !== undefined);
+    assert.equal(c.speculated, true, 'the decision reused the execution');
+    assert.deepEqual(
+      c.results.map((r) => r.code),
+      [0],
+    );
+    assert.ok(equalBytes(net.node.app.appHash, c.appHash), 'the app moved to the speculated state');
+    // The app is free for the next block as usual.
+    await submitTransfer(71);
+    const next = await net.node.produceBlock();
+    assert.deepEqual(
+      next.results.map((r) => r.code),
+      [0],
+    );
+  });
+
+  it('drops a speculation when another block is decided at that height', async () => {
+    const chain = net.node.chain;
+    await submitTransfer(72);
+    const first = chain.buildBlock(chain.validators[0]!.address);
+    chain.checkBlock(first.block);
+    await chain.speculate(first.block, first.hash);
+    // Another round's proposal for the same height, with one more tx, is the one decided.
+    await submitTransfer(73);
+    const second = chain.buildBlock(chain.validators[0]!.address);
+    assert.ok(!equalBytes(first.hash, second.hash));
+    chain.checkBlock(second.block);
+    const c = await chain.commitBlock(second.block, second.hash, commitFor(second));
+    assert.ok(c !== undefined);
+    assert.equal(c.speculated, false);
+    assert.equal(c.txHashes.length, 2);
+    assert.deepEqual(
+      c.results.map((r) => r.code),
+      [0, 0],
+    );
+    await submitTransfer(74);
+    const next = await net.node.produceBlock();
+    assert.deepEqual(
+      next.results.map((r) => r.code),
+      [0],
+    );
+  });
+
+  it('lets a block produced by the lone validator replace a pending speculation', async () => {
+    const chain = net.node.chain;
+    await submitTransfer(76);
+    const p = chain.buildBlock(chain.validators[0]!.address);
+    chain.checkBlock(p.block);
+    await chain.speculate(p.block, p.hash);
+    const produced = await net.node.produceBlock();
+    assert.equal(produced.speculated, false);
+    assert.deepEqual(
+      produced.results.map((r) => r.code),
+      [0],
+    );
+  });
+
+  it('does not speculate on a block that was not the last one checked', async () => {
+    const chain = net.node.chain;
+    await submitTransfer(75);
+    const p = chain.buildBlock(chain.validators[0]!.address);
+    await chain.speculate(p.block, p.hash);
+    const c = await chain.commitBlock(p.block, p.hash, commitFor(p));
+    assert.equal(c?.speculated, false);
+  });
+});
