@@ -3,11 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { clone, create } from '@bufbuild/protobuf';
 import {
   BlockIDSchema,
-  BlockIdFlag,
   BlockSchema,
   type Commit,
-  CommitSchema,
-  CommitSigSchema,
   type Evidence,
   EvidenceSchema,
   SignedMsgType,
@@ -24,7 +21,7 @@ import { homePaths } from '../src/config.ts';
 import { EvidencePool } from '../src/consensus/evidence-pool.ts';
 import { evidenceFromVotes, verifyEvidence } from '../src/evidence.ts';
 import { readKeyFile } from '../src/keyfile.ts';
-import { startTestNet, type TestNet } from './harness.ts';
+import { loneValidatorCommit, startTestNet, type TestNet } from './harness.ts';
 
 const CHAIN_ID = 'lattice-test-1';
 
@@ -66,32 +63,7 @@ describe('duplicate-vote evidence', () => {
   const evidenceAt = (height: bigint) =>
     evidenceFromVotes(orderDuplicateVotes(vote(height, 1), vote(height, 2)), net.node.chain.validatorSet);
 
-  /** The lone validator's commit for `hash` at the chain's next height. */
-  function commitFor(hash: Uint8Array): Commit {
-    const height = BigInt(net.node.chain.height + 1);
-    const blockId = create(BlockIDSchema, { hash });
-    const timestamp = timestampFromMs(BigInt(Date.now()));
-    const bytes = voteSignBytes(CHAIN_ID, {
-      type: SignedMsgType.PRECOMMIT,
-      height,
-      round: 0,
-      blockId,
-      timestamp,
-    });
-    return create(CommitSchema, {
-      height,
-      round: 0,
-      blockId,
-      signatures: [
-        create(CommitSigSchema, {
-          blockIdFlag: BlockIdFlag.COMMIT,
-          validatorAddress: address,
-          timestamp,
-          signature: key.sign(bytes, SIGN_CONTEXT_VOTE),
-        }),
-      ],
-    });
-  }
+  const commitFor = (hash: Uint8Array): Commit => loneValidatorCommit(net, hash);
 
   it('is verified completely, and each kind of bad evidence is refused', () => {
     const ctx = net.node.chain.evidenceContext();

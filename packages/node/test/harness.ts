@@ -3,18 +3,35 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { create } from '@bufbuild/protobuf';
-import { buildSignedTx, CoinSchema, MsgSendSchema, packAny, type UnsignedTx } from '@lattice/codec';
+import {
+  BlockIDSchema,
+  BlockIdFlag,
+  buildSignedTx,
+  CoinSchema,
+  type Commit,
+  CommitSchema,
+  CommitSigSchema,
+  MsgSendSchema,
+  packAny,
+  SignedMsgType,
+  timestampFromMs,
+  type UnsignedTx,
+  voteSignBytes,
+} from '@lattice/codec';
 import {
   ALG_ML_DSA_44,
   addressFromPublicKey,
   type PrivateKey,
   privateKeyFromSeed,
   SIGN_CONTEXT_TX,
+  SIGN_CONTEXT_VOTE,
 } from '@lattice/crypto';
 import { AuthenticatedState } from '@lattice/state';
 import { Store } from '@lattice/store';
 import { silentLogger, toHex } from '@lattice/utils';
+import { homePaths } from '../src/config.ts';
 import { type InitResult, initHome } from '../src/init.ts';
+import { readKeyFile } from '../src/keyfile.ts';
 import { LatticeNode } from '../src/node.ts';
 
 export interface TestAccount {
@@ -163,4 +180,33 @@ export async function rootsOf(dataDir: string, tip: number): Promise<string[]> {
   } finally {
     await store.close();
   }
+}
+
+/** The lone validator's commit (its precommit, signed now) for `hash` at the chain's next height. */
+export function loneValidatorCommit(net: TestNet, hash: Uint8Array): Commit {
+  const chain = net.node.chain;
+  const { key } = readKeyFile(homePaths(net.home).validatorKey);
+  const height = BigInt(chain.height + 1);
+  const blockId = create(BlockIDSchema, { hash });
+  const timestamp = timestampFromMs(BigInt(Date.now()));
+  const bytes = voteSignBytes(chain.chainId, {
+    type: SignedMsgType.PRECOMMIT,
+    height,
+    round: 0,
+    blockId,
+    timestamp,
+  });
+  return create(CommitSchema, {
+    height,
+    round: 0,
+    blockId,
+    signatures: [
+      create(CommitSigSchema, {
+        blockIdFlag: BlockIdFlag.COMMIT,
+        validatorAddress: chain.validators[0]!.address,
+        timestamp,
+        signature: key.sign(bytes, SIGN_CONTEXT_VOTE),
+      }),
+    ],
+  });
 }

@@ -1,22 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { create } from '@bufbuild/protobuf';
-import {
-  BlockIDSchema,
-  BlockIdFlag,
-  type Commit,
-  CommitSchema,
-  CommitSigSchema,
-  SignedMsgType,
-  timestampFromMs,
-  voteSignBytes,
-} from '@lattice/codec';
-import { SIGN_CONTEXT_VOTE } from '@lattice/crypto';
+import type { Commit } from '@lattice/codec';
 import { equalBytes } from '@lattice/utils';
 import type { ProposedBlock } from '../src/chain.ts';
-import { homePaths } from '../src/config.ts';
-import { readKeyFile } from '../src/keyfile.ts';
-import { sendTx, startTestNet, type TestNet, testAccount } from './harness.ts';
+import { loneValidatorCommit, sendTx, startTestNet, type TestNet, testAccount } from './harness.ts';
 
 /** Optimistic execution: a checked block run before its decision, then committed or dropped. */
 describe('chain: executing a block ahead of its decision', () => {
@@ -28,34 +15,7 @@ describe('chain: executing a block ahead of its decision', () => {
   });
   after(() => net.stop());
 
-  /** The lone validator's precommit for `p`, as the block's commit. */
-  function commitFor(p: ProposedBlock): Commit {
-    const { key } = readKeyFile(homePaths(net.home).validatorKey);
-    const chain = net.node.chain;
-    const height = p.block.header!.height;
-    const blockId = create(BlockIDSchema, { hash: p.hash });
-    const timestamp = timestampFromMs(BigInt(Date.now()));
-    const sign = voteSignBytes(chain.chainId, {
-      type: SignedMsgType.PRECOMMIT,
-      height,
-      round: 0,
-      blockId,
-      timestamp,
-    });
-    return create(CommitSchema, {
-      height,
-      round: 0,
-      blockId,
-      signatures: [
-        create(CommitSigSchema, {
-          blockIdFlag: BlockIdFlag.COMMIT,
-          validatorAddress: chain.validators[0]!.address,
-          timestamp,
-          signature: key.sign(sign, SIGN_CONTEXT_VOTE),
-        }),
-      ],
-    });
-  }
+  const commitFor = (p: ProposedBlock): Commit => loneValidatorCommit(net, p.hash);
 
   async function submitTransfer(to: number): Promise<void> {
     const from = net.accounts[0]!;
