@@ -492,13 +492,10 @@ export class Chain {
     commit: Commit,
     bytes: Uint8Array | undefined,
   ): Promise<CommittedBlock | undefined> {
+    if (block.header !== undefined && block.header.height <= BigInt(this.#height)) return undefined;
     const speculated = this.#takeSpeculation(block, hash);
     let misbehaviour: Misbehaviour[];
     try {
-      if (block.header !== undefined && block.header.height <= BigInt(this.#height)) {
-        if (speculated !== undefined) this.#app.abortPending();
-        return undefined;
-      }
       // The proposal check of this very block object at this height already ran (the core
       // checks a block before voting for it): the result stands, as the chain has not moved.
       const checked = this.#checked;

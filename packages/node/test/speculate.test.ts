@@ -30,38 +30,41 @@ describe('chain: executing a block ahead of its decision', () => {
     await net.node.ingress.submit(tx);
   }
 
-  it('commits the speculated result when the same block is decided, leaving state alone until then', async () => {
+  /** The next block with a new transfer, checked and executed ahead of its decision. */
+  async function speculatedBlock(to: number): Promise<ProposedBlock> {
     const chain = net.node.chain;
-    await submitTransfer(70);
+    await submitTransfer(to);
     const p = chain.buildBlock(chain.validators[0]!.address);
     chain.checkBlock(p.block);
-    const committedRoot = net.node.app.appHash;
     await chain.speculate(p.block, p.hash);
+    return p;
+  }
+
+  const codes = (c: { results: { code: number }[] }) => c.results.map((r) => r.code);
+
+  /** The app is free for the next block as usual: one more transfer commits. */
+  async function nextBlockCommits(to: number): Promise<void> {
+    await submitTransfer(to);
+    assert.deepEqual(codes(await net.node.produceBlock()), [0]);
+  }
+
+  it('commits the speculated result when the same block is decided, leaving state alone until then', async () => {
+    const chain = net.node.chain;
+    const committedRoot = net.node.app.appHash;
+    const p = await speculatedBlock(70);
     assert.ok(equalBytes(net.node.app.appHash, committedRoot), 'the committed state is untouched');
     assert.equal(chain.height, Number(p.block.header!.height) - 1);
     const c = await chain.commitBlock(p.block, p.hash, commitFor(p));
     assert.ok(c !== undefined);
     assert.equal(c.speculated, true, 'the decision reused the execution');
-    assert.deepEqual(
-      c.results.map((r) => r.code),
-      [0],
-    );
+    assert.deepEqual(codes(c), [0]);
     assert.ok(equalBytes(net.node.app.appHash, c.appHash), 'the app moved to the speculated state');
-    // The app is free for the next block as usual.
-    await submitTransfer(71);
-    const next = await net.node.produceBlock();
-    assert.deepEqual(
-      next.results.map((r) => r.code),
-      [0],
-    );
+    await nextBlockCommits(71);
   });
 
   it('drops a speculation when another block is decided at that height', async () => {
     const chain = net.node.chain;
-    await submitTransfer(72);
-    const first = chain.buildBlock(chain.validators[0]!.address);
-    chain.checkBlock(first.block);
-    await chain.speculate(first.block, first.hash);
+    const first = await speculatedBlock(72);
     // Another round's proposal for the same height, with one more tx, is the one decided.
     await submitTransfer(73);
     const second = chain.buildBlock(chain.validators[0]!.address);
@@ -71,30 +74,15 @@ describe('chain: executing a block ahead of its decision', () => {
     assert.ok(c !== undefined);
     assert.equal(c.speculated, false);
     assert.equal(c.txHashes.length, 2);
-    assert.deepEqual(
-      c.results.map((r) => r.code),
-      [0, 0],
-    );
-    await submitTransfer(74);
-    const next = await net.node.produceBlock();
-    assert.deepEqual(
-      next.results.map((r) => r.code),
-      [0],
-    );
+    assert.deepEqual(codes(c), [0, 0]);
+    await nextBlockCommits(74);
   });
 
   it('lets a block produced by the lone validator replace a pending speculation', async () => {
-    const chain = net.node.chain;
-    await submitTransfer(76);
-    const p = chain.buildBlock(chain.validators[0]!.address);
-    chain.checkBlock(p.block);
-    await chain.speculate(p.block, p.hash);
+    await speculatedBlock(76);
     const produced = await net.node.produceBlock();
     assert.equal(produced.speculated, false);
-    assert.deepEqual(
-      produced.results.map((r) => r.code),
-      [0],
-    );
+    assert.deepEqual(codes(produced), [0]);
   });
 
   it('does not speculate on a block that was not the last one checked', async () => {
