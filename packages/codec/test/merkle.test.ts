@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { fromHex, toHex, utf8 } from '@lattice/utils';
 import { dataHash, merkleInnerHash, merkleRoot } from '../src/index.ts';
+import { merkleRoot as portableMerkleRoot } from '../src/merkle-root-portable.ts';
 import { sha256 } from '../src/sha256.ts';
 
 // Known answers from the RFC 6962 / Certificate Transparency reference tests (also used by
@@ -66,10 +67,37 @@ describe('merkleRoot', () => {
     );
   });
 
-  it('agrees with the reference for 0..70 leaves', () => {
+  it('agrees with the reference for 0..70 leaves, on Node and in the portable form', () => {
     const leaves = Array.from({ length: 70 }, (_, i) => utf8(`leaf-${i}`));
-    for (let n = 0; n <= 70; n++)
-      assert.equal(toHex(merkleRoot(leaves.slice(0, n))), referenceRoot(leaves.slice(0, n)).toString('hex'));
+    for (let n = 0; n <= 70; n++) {
+      const want = referenceRoot(leaves.slice(0, n)).toString('hex');
+      assert.equal(toHex(merkleRoot(leaves.slice(0, n))), want, `n=${n}`);
+      assert.equal(toHex(portableMerkleRoot(leaves.slice(0, n))), want, `portable n=${n}`);
+    }
+  });
+
+  it('agrees with the reference for leaves of every size class and large trees', () => {
+    // Empty, hash-sized, at and past the scratch buffers' limits (64 and 1,024 bytes), a block part.
+    const sizes = [0, 1, 32, 64, 65, 1024, 1025, 65_536];
+    const leaves = Array.from({ length: 1_100 }, (_, i) => {
+      const leaf = new Uint8Array(sizes[i % sizes.length]!);
+      for (let j = 0; j < leaf.length; j++) leaf[j] = (i * 31 + j) & 0xff;
+      return leaf;
+    });
+    for (const n of [1, 8, 9, 100, 1_023, 1_024, 1_025, 1_100]) {
+      const want = referenceRoot(leaves.slice(0, n)).toString('hex');
+      assert.equal(toHex(merkleRoot(leaves.slice(0, n))), want, `n=${n}`);
+      assert.equal(toHex(portableMerkleRoot(leaves.slice(0, n))), want, `portable n=${n}`);
+    }
+  });
+
+  it('returns a plain byte array the caller may keep', () => {
+    const a = merkleRoot([utf8('a'), utf8('b')]);
+    const b = merkleRoot([utf8('c')]);
+    assert.equal(a.length, 32);
+    assert.equal(Object.getPrototypeOf(a), Uint8Array.prototype);
+    assert.equal(a.buffer.byteLength, 32, 'not a view into a shared pool');
+    assert.notDeepEqual(a, b);
   });
 });
 
