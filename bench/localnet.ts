@@ -90,6 +90,7 @@ async function node0Metrics(
     txs: number;
     verified: number;
     fromMempool: number;
+    inAdmission: number;
     fetched: number;
     kept: number;
     rechecked: number;
@@ -124,6 +125,7 @@ async function node0Metrics(
     txs: [...m].filter(([k]) => k.startsWith('lattice_txs_total{')).reduce((n, [, v]) => n + v, 0),
     verified: m.get('lattice_sig_verifications_total') ?? 0,
     fromMempool: m.get('lattice_consensus_block_txs_total{source="mempool"}') ?? 0,
+    inAdmission: m.get('lattice_consensus_block_txs_total{source="admission"}') ?? 0,
     fetched: m.get('lattice_consensus_block_txs_total{source="fetched"}') ?? 0,
     kept: m.get('lattice_mempool_rechecks_total{kind="kept"}') ?? 0,
     rechecked: m.get('lattice_mempool_rechecks_total{kind="full"}') ?? 0,
@@ -236,7 +238,7 @@ async function main(): Promise<void> {
       `  gossip:     ${Object.entries(steps.gossipMiB)
         .map(([k, v]) => `${k} ${fmt(v, 1)} MiB`)
         .join(', ')} (node0, after the warm-up)`,
-      `  node0:      ${fmt(steps.counts.txs)} txs committed, ${fmt(steps.counts.verified)} signatures verified, proposed txs found in the mempool ${fmt(steps.counts.fromMempool)} / fetched ${fmt(steps.counts.fetched)}, check state kept after ${fmt(steps.counts.kept)} of ${fmt(steps.counts.kept + steps.counts.rechecked)} blocks (after the warm-up)`,
+      `  node0:      ${fmt(steps.counts.txs)} txs committed, ${fmt(steps.counts.verified)} signatures verified, proposed txs found in the mempool ${fmt(steps.counts.fromMempool)} / in admission ${fmt(steps.counts.inAdmission)} / fetched ${fmt(steps.counts.fetched)}, check state kept after ${fmt(steps.counts.kept)} of ${fmt(steps.counts.kept + steps.counts.rechecked)} blocks (after the warm-up)`,
       `  cpu:        ${cores.map((c) => fmt(c, 2)).join(' + ')} cores (nodes, of 2); ${fmt(cpuPerTxMs, 3)} ms per committed tx per node = ${fmt((cpuPerTxMs / 1000) * baseline, 2)} single-core verifications; load generator ${fmt(loadCores, 2)} cores`,
       ...(Object.keys(split).length === 0
         ? []

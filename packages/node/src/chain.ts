@@ -82,6 +82,11 @@ export interface ChainDeps {
   logger: Logger;
   /** Called after each block is durably committed, in height order. */
   onCommit?: (b: CommittedBlock) => void;
+  /**
+   * Resolves once none of these txs is still in mempool admission (undefined: none is). A block
+   * runs only after its txs' admission has ended (TxIngress.settled).
+   */
+  txsSettled?: (txs: readonly Uint8Array[]) => Promise<void> | undefined;
 }
 
 /** A block as proposed: the decoded block, its encoding (the consensus value) and its hash. */
@@ -108,6 +113,7 @@ export class Chain {
   readonly #key: PrivateKey | undefined;
   readonly #log: Logger;
   readonly #onCommit: ((b: CommittedBlock) => void) | undefined;
+  readonly #txsSettled: ChainDeps['txsSettled'];
   readonly validators: Validator[];
   /** The genesis set (no validator changes until staking); proposer priorities start here. */
   readonly validatorSet: ValidatorSet;
@@ -136,6 +142,7 @@ export class Chain {
     this.#key = deps.validatorKey;
     this.#log = deps.logger;
     this.#onCommit = deps.onCommit;
+    this.#txsSettled = deps.txsSettled;
     this.validatorSet = ValidatorSet.create(
       deps.genesis.validators.map((v) =>
         create(ValidatorSchema, {
@@ -279,6 +286,8 @@ export class Chain {
       evidence: create(EvidenceListSchema, { evidence: [...evidence] }),
       lastCommit: this.#lastCommit,
     });
+    // Its data hash was just computed from these txs' hashes: checkBlock need not redo the tree.
+    this.noteDataHashChecked(block);
     return { block, bytes: encodeBlock(block), hash: headerHash(header), txHashes };
   }
 
@@ -444,7 +453,7 @@ export class Chain {
     this.#speculation = speculation;
     const txs = block.data?.txs ?? [];
     try {
-      await this.#app.preverifyBlock(txs);
+      await this.#beforeExecution(txs);
     } catch {
       // The commit verifies again and reports it.
       if (this.#speculation === speculation) this.#speculation = undefined;
@@ -604,6 +613,17 @@ export class Chain {
     }
   }
 
+  /**
+   * What a block's execution waits for: admission of any of its txs this node is still checking
+   * (each is then verified once, and applied to the check state before the block, which keeps
+   * the check carry valid), then the signatures no admission has verified.
+   */
+  async #beforeExecution(txs: readonly Uint8Array[]): Promise<void> {
+    const admitting = this.#txsSettled?.(txs);
+    if (admitting !== undefined) await admitting;
+    await this.#app.preverifyBlock(txs);
+  }
+
   async #execute(
     block: Block,
     hash: Uint8Array,
@@ -619,7 +639,7 @@ export class Chain {
     if (speculated !== undefined) {
       executed = speculated;
     } else {
-      await this.#app.preverifyBlock(txs);
+      await this.#beforeExecution(txs);
       // From here to onCommit everything is synchronous: no admission work interleaves between
       // the block and its commit (a speculative execution leaves the app's committed state and
       // check state untouched until then, too).

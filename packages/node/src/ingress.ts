@@ -28,14 +28,19 @@ export class TxIngress {
   readonly #metrics: Metrics | undefined;
   readonly #committed = new GenerationalCache<string, number>(RECENT_COMMITTED_MAX);
   /**
-   * Txs past the prechecks whose checkTx has not finished (mostly: waiting for the verifier), by
-   * hash. Bounded by the admission pipeline, which the verifier's queue limit bounds.
+   * Txs past the prechecks whose checkTx has not finished (mostly: waiting for the verifier): their
+   * bytes by hash. Bounded by the admission pipeline, which the verifier's queue limit bounds.
    */
-  readonly #checking = new Set<string>();
+  readonly #checking = new Map<string, Uint8Array>();
+  /** The same txs' pending checks, by their bytes object (see settled()). */
+  readonly #settling = new WeakMap<Uint8Array, Promise<unknown>>();
   /** Called with each tx admitted from a local submitter (RPC, faucet), e.g. to gossip it. */
   onLocalAdmitted: ((bytes: Uint8Array) => void) | undefined;
-  /** Called with every tx admitted, whatever its origin (e.g. one a proposed block is waiting for). */
-  onAdmitted: ((tx: DecodedTx) => void) | undefined;
+  /**
+   * Called with every tx that passed the prechecks and is now being checked, whatever its origin:
+   * its bytes are at hand (e.g. for a proposed block that lists it) before its admission ends.
+   */
+  onArrived: ((hashHex: string, bytes: Uint8Array, hash: Uint8Array) => void) | undefined;
 
   constructor(deps: { app: LatticeApp; mempool: Mempool; metrics?: Metrics }) {
     this.#app = deps.app;
@@ -53,6 +58,28 @@ export class TxIngress {
     return this.#checking.has(hashHex);
   }
 
+  /** The bytes of a tx being checked for admission now, by hash. */
+  checkingBytes(hashHex: string): Uint8Array | undefined {
+    return this.#checking.get(hashHex);
+  }
+
+  /**
+   * Resolves once none of these tx bytes objects is still being checked here (undefined when none
+   * is: nothing to wait for). A block that holds txs still in admission (a proposal is filled
+   * with them as they arrive) is executed after their admission has finished, so that each is
+   * verified once and applied to the check state before the block, as the check carry requires.
+   */
+  settled(txs: readonly Uint8Array[]): Promise<void> | undefined {
+    let pending: Set<Promise<unknown>> | undefined;
+    for (const bytes of txs) {
+      const p = this.#settling.get(bytes);
+      if (p !== undefined) (pending ??= new Set()).add(p);
+    }
+    if (pending === undefined) return undefined;
+    // Outcomes are the submitters' business: a refused tx is settled as well.
+    return Promise.allSettled(pending).then(() => undefined);
+  }
+
   /** A tx from a local submitter (RPC, faucet); once admitted it is announced to peers. */
   async submit(bytes: Uint8Array): Promise<SubmitResult> {
     let checking: string | undefined;
@@ -60,10 +87,12 @@ export class TxIngress {
     try {
       const { hash, hashHex } = this.#precheck(bytes);
       checking = hashHex;
-      this.#checking.add(hashHex);
-      const res = await this.#app.checkTx(bytes, this.#admit, hash);
+      this.#checking.set(hashHex, bytes);
+      const check = this.#app.checkTx(bytes, this.#admit, hash);
+      this.#arrived(hashHex, bytes, hash, check);
+      const res = await check;
       if (!res.ok) throw res.error;
-      this.#admitted(res.tx, 'local', arrived);
+      this.#admitted('local', arrived);
       this.onLocalAdmitted?.(bytes);
       return { hash, hashHex };
     } catch (e) {
@@ -71,6 +100,7 @@ export class TxIngress {
       throw e;
     } finally {
       if (checking !== undefined) this.#checking.delete(checking);
+      this.#settling.delete(bytes);
     }
   }
 
@@ -88,23 +118,30 @@ export class TxIngress {
         const { hash, hashHex } = this.#precheck(bytes);
         fresh.push({ bytes, knownHash: hash });
         hashes.push(hashHex);
-        this.#checking.add(hashHex);
+        // At once: a second copy later in the same batch is a duplicate.
+        this.#checking.set(hashHex, bytes);
       } catch (e) {
         this.#rejected(e);
       }
     }
     if (fresh.length === 0) return;
+    const check = this.#app.checkTxs(fresh, this.#admit);
+    for (let i = 0; i < fresh.length; i++)
+      this.#arrived(hashes[i]!, fresh[i]!.bytes, fresh[i]!.knownHash, check);
     let results: CheckTxResult[];
     try {
-      results = await this.#app.checkTxs(fresh, this.#admit);
+      results = await check;
     } catch (e) {
       for (let i = 0; i < fresh.length; i++) this.#rejected(e);
       return;
     } finally {
-      for (const h of hashes) this.#checking.delete(h);
+      for (let i = 0; i < fresh.length; i++) {
+        this.#checking.delete(hashes[i]!);
+        this.#settling.delete(fresh[i]!.bytes);
+      }
     }
     for (const r of results) {
-      if (r.ok) this.#admitted(r.tx, 'peer', arrived);
+      if (r.ok) this.#admitted('peer', arrived);
       else this.#rejected(r.error);
     }
   }
@@ -133,8 +170,13 @@ export class TxIngress {
 
   readonly #admit = (ok: CheckTxAccepted): void => this.#mempool.add(ok.tx, ok.priority, ok.gasWanted);
 
-  #admitted(tx: DecodedTx, source: 'local' | 'peer', arrived: number): void {
-    this.onAdmitted?.(tx);
+  /** A tx past the prechecks (in #checking) whose check has started. */
+  #arrived(hashHex: string, bytes: Uint8Array, hash: Uint8Array, check: Promise<unknown>): void {
+    this.#settling.set(bytes, check);
+    this.onArrived?.(hashHex, bytes, hash);
+  }
+
+  #admitted(source: 'local' | 'peer', arrived: number): void {
     this.#metrics?.mempoolAdmissionSeconds.observe({ source }, (performance.now() - arrived) / 1000);
     this.#metrics?.mempoolSize.set(this.#mempool.size);
     this.#metrics?.mempoolBytes.set(this.#mempool.bytes);

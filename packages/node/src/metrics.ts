@@ -233,7 +233,7 @@ export class Metrics {
     });
     this.consensusBlockTxsTotal = new Counter({
       name: `${prefix}consensus_block_txs_total`,
-      help: 'Txs of proposed blocks, by where this node found them (mempool or fetched from a peer)',
+      help: 'Txs of proposed blocks, by where this node found them when the block arrived (mempool, admission: still being checked, or fetched from a peer; the rest arrived later by gossip)',
       labelNames: ['source'],
       registers,
     });

@@ -184,7 +184,16 @@ export class LatticeNode {
     let sigSeen = 0;
     let cacheHitsSeen = 0;
     // 5. the chain and its producer
-    const chain = new Chain({ store, app, mempool, genesis, validatorKey, logger: log, onCommit });
+    const chain = new Chain({
+      store,
+      app,
+      mempool,
+      genesis,
+      validatorKey,
+      logger: log,
+      onCommit,
+      txsSettled: (txs) => ingress.settled(txs),
+    });
     // A lone validator with no peers configured produces blocks on its own timer; any other
     // node (many validators, or a follower) runs the BFT engine over the network.
     const bft =

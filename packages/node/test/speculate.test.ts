@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Commit } from '@lattice/codec';
-import { equalBytes } from '@lattice/utils';
+import { create } from '@bufbuild/protobuf';
+import { BlockSchema, type Commit, DataSchema, dataHash, headerHash, txHash } from '@lattice/codec';
+import { equalBytes, toHex } from '@lattice/utils';
 import type { ProposedBlock } from '../src/chain.ts';
 import { loneValidatorCommit, sendTx, startTestNet, type TestNet, testAccount } from './harness.ts';
 
@@ -17,17 +18,20 @@ describe('chain: executing a block ahead of its decision', () => {
 
   const commitFor = (p: ProposedBlock): Commit => loneValidatorCommit(net, p.hash);
 
-  async function submitTransfer(to: number): Promise<void> {
+  async function signedTransfer(to: number): Promise<Uint8Array> {
     const from = net.accounts[0]!;
     const acc = await net.rpc<{ accountNumber: string }>('lat_getAccount', [from.address]);
-    const tx = sendTx({
+    return sendTx({
       from,
       to: testAccount(to).address,
       accountNumber: BigInt(acc.accountNumber),
       sequence: sequence++,
       withPubKey: sequence === 1n,
     });
-    await net.node.ingress.submit(tx);
+  }
+
+  async function submitTransfer(to: number): Promise<void> {
+    await net.node.ingress.submit(await signedTransfer(to));
   }
 
   /** The next block with a new transfer, checked and executed ahead of its decision. */
@@ -83,6 +87,48 @@ describe('chain: executing a block ahead of its decision', () => {
     const produced = await net.node.produceBlock();
     assert.equal(produced.speculated, false);
     assert.deepEqual(codes(produced), [0]);
+  });
+
+  it('executes a block holding a tx still in admission only once that admission has ended', async () => {
+    const chain = net.node.chain;
+    const ingress = net.node.ingress;
+    // The recipient exists: a transfer that creates an account is never carried (see CheckCarry).
+    await submitTransfer(77);
+    await net.node.produceBlock();
+    // A proposed block lists a tx this node received a moment ago: its bytes are at hand, its
+    // signature still waits for the verifier.
+    const empty = chain.buildBlock(chain.validators[0]!.address);
+    const tx = await signedTransfer(77);
+    const hashHex = toHex(txHash(tx));
+    const arrived: string[] = [];
+    ingress.onArrived = (h) => arrived.push(h);
+    const admission = ingress.submit(tx);
+    ingress.onArrived = undefined;
+    assert.deepEqual(arrived, [hashHex], 'announced on arrival, before admission');
+    assert.equal(ingress.checkingBytes(hashHex), tx, 'its bytes, while it is being checked');
+    assert.equal(
+      ingress.settled([new Uint8Array(tx)]),
+      undefined,
+      'other bytes objects: nothing to wait for',
+    );
+    const block = create(BlockSchema, {
+      ...empty.block,
+      header: { ...empty.block.header!, dataHash: dataHash([tx]) },
+      data: create(DataSchema, { txs: [tx] }),
+    });
+    const hash = headerHash(block.header!);
+    chain.checkBlock(block);
+    await chain.speculate(block, hash);
+    assert.equal(ingress.checking(hashHex), false, 'the execution waited for the admission');
+    const c = await chain.commitBlock(block, hash, loneValidatorCommit(net, hash));
+    assert.equal(c?.speculated, true);
+    assert.deepEqual(codes(c!), [0]);
+    // Admitted before the block ran, so the check state already held it: kept, not rebuilt. Run
+    // first, the block would have left the admission to fail on the sequence it used.
+    assert.equal(c?.recheck, false, 'check state kept');
+    await admission;
+    assert.equal(ingress.pending(hashHex), undefined, 'committed, so gone from the mempool');
+    await nextBlockCommits(78);
   });
 
   it('does not speculate on a block that was not the last one checked', async () => {

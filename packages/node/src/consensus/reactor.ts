@@ -243,7 +243,7 @@ export class ConsensusReactor {
       maxResponseBytes: BLOCK_BYTES_MAX,
     });
     this.#d.ingress.onLocalAdmitted = (tx) => this.#queueTx(tx);
-    this.#d.ingress.onAdmitted = (tx) => this.#onAdmitted(tx.hashHex, tx.bytes, tx.hash);
+    this.#d.ingress.onArrived = (hashHex, bytes, hash) => this.#onTxAtHand(hashHex, bytes, hash);
     this.#restartCore();
     this.#rebroadcastTimer = setInterval(() => this.#rebroadcast(), REBROADCAST_INTERVAL_MS);
   }
@@ -269,7 +269,7 @@ export class ConsensusReactor {
     if (this.#txTimer) clearTimeout(this.#txTimer);
     if (this.#rebroadcastTimer) clearInterval(this.#rebroadcastTimer);
     this.#d.ingress.onLocalAdmitted = undefined;
-    this.#d.ingress.onAdmitted = undefined;
+    this.#d.ingress.onArrived = undefined;
     await this.#sync.stop();
   }
 
@@ -631,6 +631,9 @@ export class ConsensusReactor {
    * as an entry, to serve the txs peers ask for.
    */
   #broadcastProposal(proposal: Proposal, value: ProposalValue): void {
+    // Txs waiting for the gossip timer go first: the block may list some, and peers that lack
+    // them when its compact form arrives must wait for them.
+    this.#flushTxs();
     this.#publish(this.#topics.proposal, encodeProposalMessage(proposal));
     const hex = toHex(value.hash);
     const block = this.#blocks.get(hex) ?? decodeBlock(value.bytes);
@@ -720,6 +723,7 @@ export class ConsensusReactor {
     };
     entry.compact = c;
     let fromMempool = 0;
+    let inAdmission = 0;
     for (const [i, h] of m.txHashes.entries()) {
       const hex = toHex(h);
       const tx = this.#d.ingress.pending(hex);
@@ -728,18 +732,30 @@ export class ConsensusReactor {
         fromMempool++;
         continue;
       }
+      // Still in admission here (its signature waits for the verifier): the block need not wait
+      // for that; it is executed after the admission ends (Chain's txsSettled).
+      const checking = this.#d.ingress.checkingBytes(hex);
+      if (checking !== undefined) {
+        this.#fill(entry, i, checking, h);
+        inAdmission++;
+        continue;
+      }
       const waiting = this.#waiting.get(hex);
       if (waiting !== undefined) waiting.push({ entry, index: i });
       else if (this.#waiting.size < WAITING_TXS_MAX) this.#waiting.set(hex, [{ entry, index: i }]);
     }
     this.#d.metrics?.consensusBlockTxsTotal.inc({ source: 'mempool' }, fromMempool);
+    this.#d.metrics?.consensusBlockTxsTotal.inc({ source: 'admission' }, inAdmission);
     if (c.missing === 0) this.#complete(entry);
     else setTimeout(() => void this.#fetchMissing(entry), BLOCK_TXS_FETCH_DELAY_MS).unref();
     return true;
   }
 
-  /** A tx now at hand (admitted by the mempool, or fetched) may be one proposed blocks wait for. */
-  #onAdmitted(hashHex: string, bytes: Uint8Array, hash: Uint8Array): void {
+  /**
+   * A tx now at hand (arrived and being checked, or fetched) may be one proposed blocks wait for:
+   * its bytes match the listed hash, which is all a block needs of it before execution.
+   */
+  #onTxAtHand(hashHex: string, bytes: Uint8Array, hash: Uint8Array): void {
     const waiting = this.#waiting.get(hashHex);
     if (waiting === undefined) return;
     this.#waiting.delete(hashHex);
@@ -807,7 +823,7 @@ export class ConsensusReactor {
         const bytes = tx.slice();
         // Every proposal waiting for this tx gets it, not only this one; this one may not be
         // waiting at all (WAITING_TXS_MAX), and filling twice is a no-op.
-        this.#onAdmitted(toHex(hash), bytes, hash);
+        this.#onTxAtHand(toHex(hash), bytes, hash);
         this.#fill(entry, index, bytes, hash);
       }
       this.#d.metrics?.consensusBlockTxsTotal.inc({ source: 'fetched' }, fetched);
