@@ -38,15 +38,11 @@ import {
   voteSignBytes,
 } from '@lattice/codec';
 import { ValidatorSet } from '@lattice/consensus';
-import {
-  addressBytesFromPublicKey,
-  type PrivateKey,
-  SIGN_CONTEXT_VOTE,
-  verifySignature,
-} from '@lattice/crypto';
+import { addressBytesFromPublicKey, type PrivateKey, SIGN_CONTEXT_VOTE } from '@lattice/crypto';
 import { BLOCK_EVIDENCE_MAX, BLOCK_TXS_MAX } from '@lattice/params';
 import type { Store } from '@lattice/store';
 import { assert, equalBytes, LatticeError, type Logger, toHex } from '@lattice/utils';
+import { VerifiedSignatures } from './consensus/verified-signatures.ts';
 import { type EvidenceContext, evidenceKey, verifyEvidence } from './evidence.ts';
 import type { Mempool } from './mempool.ts';
 
@@ -118,6 +114,8 @@ export class Chain {
   /** The genesis set (no validator changes until staking); proposer priorities start here. */
   readonly validatorSet: ValidatorSet;
   readonly #validatorsHash: Uint8Array;
+  /** Consensus signatures this node has verified (gossiped votes, commits), shared with the reactor. */
+  readonly signatures = new VerifiedSignatures();
   #lastBlockId = create(BlockIDSchema, {});
   #lastCommit: Commit | undefined;
   #lastResultsHash: Uint8Array;
@@ -603,7 +601,9 @@ export class Chain {
         blockId: commit.blockId,
         timestamp: sig.timestamp,
       });
-      if (!verifySignature(v.pubKey!.algorithm, v.pubKey!.key, bytes, sig.signature, SIGN_CONTEXT_VOTE)) {
+      if (
+        !this.signatures.verify(v.pubKey!.algorithm, v.pubKey!.key, bytes, sig.signature, SIGN_CONTEXT_VOTE)
+      ) {
         fail(`invalid precommit signature from ${toHex(v.address)}`);
       }
       signed += v.votingPower;

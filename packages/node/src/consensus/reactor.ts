@@ -22,10 +22,10 @@ import {
   ProposerRotation,
   type ValidatorSet,
 } from '@lattice/consensus';
-import { SIGN_CONTEXT_PROPOSAL, SIGN_CONTEXT_VOTE, verifySignature } from '@lattice/crypto';
+import { SIGN_CONTEXT_PROPOSAL, SIGN_CONTEXT_VOTE } from '@lattice/crypto';
 import type { GossipVerdict, P2PHost } from '@lattice/p2p';
 import { BLOCK_BYTES_MAX, BLOCK_TXS_MAX, WAL_FILE_BYTES_MAX } from '@lattice/params';
-import { assert, equalBytes, GenerationalCache, isLatticeError, type Logger, toHex } from '@lattice/utils';
+import { assert, equalBytes, isLatticeError, type Logger, toHex } from '@lattice/utils';
 import type { Chain } from '../chain.ts';
 import { evidenceFromVotes } from '../evidence.ts';
 import type { TxIngress } from '../ingress.ts';
@@ -130,8 +130,6 @@ function proposalValue(proposal: Proposal, hash: Uint8Array, bytes: Uint8Array):
   const psh = proposal.blockId?.partSetHeader;
   return { hash, bytes, ...(psh === undefined ? {} : { partSet: { total: psh.total, hash: psh.hash } }) };
 }
-/** Verified consensus signatures remembered, so the core's checks after the gossip check are free. */
-const VERIFIED_CONSENSUS_SIGS_MAX = 8_192;
 
 export interface ReactorDeps {
   chain: Chain;
@@ -173,7 +171,6 @@ export class ConsensusReactor {
   readonly #waiting = new Map<string, { entry: ProposalEntry; index: number }[]>();
   /** Proposers of the next height by round, computed on demand. */
   #nextProposers: ProposerRotation | undefined;
-  readonly #verified = new GenerationalCache<string, true>(VERIFIED_CONSENSUS_SIGS_MAX);
   readonly #sync: BlockSync;
   readonly evidence: EvidencePool;
   #core!: ConsensusCore;
@@ -565,11 +562,7 @@ export class ConsensusReactor {
     key: Uint8Array,
     context: string,
   ): boolean {
-    const k = `${toHex(signature.subarray(0, 64))}:${signature.length}:${toHex(bytes)}`;
-    if (this.#verified.has(k)) return true;
-    const ok = verifySignature(alg, key, bytes, signature, context);
-    if (ok) this.#verified.set(k, true);
-    return ok;
+    return this.#d.chain.signatures.verify(alg, key, bytes, signature, context);
   }
 
   #verifyProposal(p: Proposal, proposer: Validator): boolean {
