@@ -99,8 +99,11 @@ export class TxIngress {
       this.#rejected(e);
       throw e;
     } finally {
-      if (checking !== undefined) this.#checking.delete(checking);
-      this.#settling.delete(bytes);
+      // Only what this call registered: a refused second copy leaves the first's entries alone.
+      if (checking !== undefined) {
+        this.#checking.delete(checking);
+        this.#settling.delete(bytes);
+      }
     }
   }
 

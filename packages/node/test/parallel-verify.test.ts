@@ -120,8 +120,14 @@ it('a tx is known while it is being checked, and a copy meanwhile is refused', a
   const first = net.node.ingress.submit(tx);
   assert.ok(net.node.ingress.checking(hashHex), 'being checked');
   await assert.rejects(net.node.ingress.submit(tx), (e) => isLatticeError(e, 'TX_ALREADY_KNOWN'));
+  // The refused copy (here the very same bytes object) leaves the first check's entries alone.
+  assert.equal(net.node.ingress.checkingBytes(hashHex), tx);
+  const settled = net.node.ingress.settled([tx]);
+  assert.ok(settled !== undefined, 'a block holding it would still wait for its admission');
   await first;
+  await settled;
   assert.equal(net.node.ingress.checking(hashHex), false);
+  assert.equal(net.node.ingress.settled([tx]), undefined, 'nothing left to wait for');
   assert.ok(net.node.ingress.pending(hashHex), 'admitted once');
   await net.node.produceBlock();
 });
